@@ -1,0 +1,228 @@
+"""Checking many files: discovery, configuration per file, reading, a process pool, the report."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+import pathspec
+
+from credlint.config import Config, ConfigFinder
+from credlint.engine import FileResult, lint_source
+from credlint.finding import FileError, Finding
+from credlint.registry import PARSE_ERROR_RULE, RULES
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+# Below this many files a process pool costs more to start than it saves.
+POOL_THRESHOLD = 48
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one run found, sorted, ready for any reporter."""
+
+    findings: tuple[Finding, ...]
+    errors: tuple[FileError, ...]
+    files_checked: int
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to check and the rule codes that apply to it."""
+
+    path: str
+    display: str
+    codes: tuple[str, ...]
+    max_file_size: int
+
+
+def display_path(path: Path) -> str:
+    """The path as users and CI tools want it: relative to the working directory when inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class PathFilter:
+    """Exclusion patterns and .gitignore files, as gitignore-style specs anchored where they live."""
+
+    def __init__(self) -> None:
+        self._config_specs: dict[int, pathspec.PathSpec] = {}
+        self._gitignores: dict[Path, Optional[pathspec.PathSpec]] = {}
+
+    def _config_spec(self, config: Config) -> pathspec.PathSpec:
+        spec = self._config_specs.get(id(config))
+        if spec is None:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclusions)
+            self._config_specs[id(config)] = spec
+        return spec
+
+    def excluded_by_config(self, path: Path, config: Config, is_dir: bool, anchor: Optional[Path] = None) -> bool:
+        relative = _relative(path, anchor or config.root)
+        if relative is None:
+            return False
+        return self._config_spec(config).match_file(relative + ("/" if is_dir else ""))
+
+    def ignored_by_git(self, path: Path, is_dir: bool) -> bool:
+        for directory in path.parents:
+            spec = self._gitignore(directory)
+            if spec is not None:
+                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(relative):
+                    return True
+            if (directory / ".git").exists():
+                break
+        return False
+
+    def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec]:
+        if directory not in self._gitignores:
+            ignore_file = directory / ".gitignore"
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                self._gitignores[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
+            except OSError:
+                self._gitignores[directory] = None
+        return self._gitignores[directory]
+
+
+def _relative(path: Path, root: Path) -> Optional[str]:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[tuple[Path, Config] | FileError]:
+    """Python files under the given paths, with their config; unreadable paths as errors.
+
+    Files named on the command line are always checked unless force-exclude is set; files
+    found in directories are filtered by exclude patterns and .gitignore.
+    """
+    path_filter = PathFilter()
+    for argument in paths:
+        given = Path(argument)
+        if given.is_symlink() and not given.exists():
+            yield FileError(argument, f"{argument}: broken symbolic link; skipped", "broken-symlink")
+        elif not given.exists():
+            yield FileError(argument, f"{argument}: no such file or directory", "missing")
+        elif given.is_dir():
+            yield from _walk(given.absolute(), finder, path_filter)
+        else:
+            absolute = given.absolute()
+            config = finder.for_path(absolute)
+            if config.force_exclude and _filtered(absolute, config, path_filter, is_dir=False):
+                continue
+            yield absolute, config
+
+
+def _filtered(
+    path: Path, config: Config, path_filter: PathFilter, *, is_dir: bool, anchor: Optional[Path] = None
+) -> bool:
+    if path_filter.excluded_by_config(path, config, is_dir, anchor):
+        return True
+    return config.respect_gitignore and path_filter.ignored_by_git(path, is_dir)
+
+
+def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator[tuple[Path, Config] | FileError]:
+    root_config = finder.for_path(root)
+    # A directory named on the command line is checked even when it is excluded; patterns then
+    # apply below it, matched from the directory itself.
+    root_filtered = _filtered(root, root_config, path_filter, is_dir=True)
+    if root_filtered and root_config.force_exclude:
+        return
+    anchor = root if root_filtered else None
+    for directory, subdirectories, files in os.walk(root):
+        here = Path(directory)
+        config = finder.for_path(here / "__init__.py")
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not _filtered(here / name, config, path_filter, is_dir=True, anchor=anchor)
+        )
+        for name in sorted(files):
+            if not name.endswith(PYTHON_SUFFIXES):
+                continue
+            path = here / name
+            if _filtered(path, config, path_filter, is_dir=False, anchor=anchor):
+                continue
+            if path.is_symlink() and not path.exists():
+                display = display_path(path)
+                yield FileError(display, f"{display}: broken symbolic link; skipped", "broken-symlink")
+                continue
+            yield path, config
+
+
+def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
+    ignored: tuple[str, ...] = ()
+    relative = _relative(path, config.root)
+    if relative is not None:
+        for pattern, codes in config.per_file_ignores.items():
+            if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(relative):
+                ignored += codes
+    return tuple(
+        code
+        for code in RULES
+        if config.enabled(code) and not any(code.startswith(prefix) for prefix in ignored)
+    )
+
+
+def check_file(job: FileJob) -> FileResult:
+    """Read and check one file; every way a file can be unreadable becomes a FileError."""
+    display = job.display
+    try:
+        size = os.stat(job.path).st_size
+        if size > job.max_file_size:
+            message = f"{display}: {size:,} bytes is over max-file-size ({job.max_file_size:,}); skipped"
+            return FileResult(error=FileError(display, message, "too-large"))
+        with open(job.path, "rb") as handle:
+            source = handle.read()
+    except FileNotFoundError:
+        return FileResult(error=FileError(display, f"{display}: file disappeared or is a broken link; skipped", "missing"))
+    except PermissionError:
+        return FileResult(error=FileError(display, f"{display}: permission denied; skipped", "unreadable"))
+    except OSError as error:
+        return FileResult(error=FileError(display, f"{display}: cannot be read ({error.strerror}); skipped", "unreadable"))
+    if b"\0" in source[:BINARY_SNIFF_BYTES]:
+        return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
+    rules = [RULES[code] for code in job.codes]
+    return lint_source(display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes)
+
+
+def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[int] = None) -> Report:
+    """Check every Python file under paths with the configuration that applies to it."""
+    errors: list[FileError] = []
+    file_jobs: list[FileJob] = []
+    seen: set[Path] = set()
+    for item in discover(paths, finder):
+        if isinstance(item, FileError):
+            errors.append(item)
+            continue
+        path, config = item
+        if path in seen:
+            continue
+        seen.add(path)
+        file_jobs.append(FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size))
+    results = _run(file_jobs, jobs)
+    findings: list[Finding] = []
+    for result in results:
+        findings.extend(result.findings)
+        if result.error is not None:
+            errors.append(result.error)
+    return Report(
+        findings=tuple(sorted(findings, key=lambda finding: finding.sort_key)),
+        errors=tuple(sorted(errors, key=lambda error: error.path)),
+        files_checked=len(file_jobs),
+    )
+
+
+def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
+        return [check_file(job) for job in file_jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(check_file, file_jobs, chunksize=8))

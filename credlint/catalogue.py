@@ -1,0 +1,76 @@
+"""The rule catalogue: one Markdown page per rule, printed by `credlint explain` and run as tests.
+
+Code blocks mark each line that must be flagged with `# error: [CODE]`; every other line of
+every block must stay quiet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Not flagged", "References")
+_FENCE = re.compile(r"^```(?P<lang>\w+)?(?P<info>.*)$")
+_EXPECTED = re.compile(r"#\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
+_PATH_INFO = re.compile(r'path="(?P<path>[^"]+)"')
+
+
+@dataclass(frozen=True)
+class Example:
+    """One code block of a page, with the findings its comments promise."""
+
+    page: str
+    section: str
+    first_line: int  # where the block starts in the page, for failure messages
+    path: str
+    source: str
+    expected: tuple[tuple[int, str], ...]
+
+
+def pages_directory() -> Path:
+    """Inside an installed wheel the pages sit in the package; in a checkout, beside it."""
+    packaged = Path(__file__).parent / "rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+def page_path(code: str) -> Optional[Path]:
+    matches = sorted(pages_directory().glob(f"{code.upper()}-*.md"))
+    return matches[0] if matches else None
+
+
+def sections(text: str) -> list[str]:
+    return [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
+
+
+def examples(page: Path) -> list[Example]:
+    found: list[Example] = []
+    section = ""
+    block: Optional[list[str]] = None
+    block_start = 0
+    block_path = ""
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+        if block is None:
+            if line.startswith("## "):
+                section = line[3:].strip()
+            fence = _FENCE.match(line)
+            if fence and fence.group("lang") == "python":
+                path_info = _PATH_INFO.search(fence.group("info"))
+                block, block_start = [], number
+                block_path = path_info.group("path") if path_info else f"{page.stem}.py"
+            continue
+        if line.startswith("```"):
+            source = "\n".join(block) + "\n"
+            expected = tuple(
+                (offset, code.strip())
+                for offset, code_line in enumerate(block, start=1)
+                for match in [_EXPECTED.search(code_line)]
+                if match
+                for code in match.group("codes").split(",")
+            )
+            found.append(Example(page.name, section, block_start, block_path, source, expected))
+            block = None
+        else:
+            block.append(line)
+    return found

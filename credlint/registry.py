@@ -1,0 +1,57 @@
+"""Every rule, by code, as light data: listing rules or prefiltering files imports no LibCST.
+
+Adding a rule is one line here, its module in credlint/checks and its page in rules/.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping
+
+from credlint.finding import Severity
+from credlint.secrets import ACCESS_KEY_TRIGGERS
+
+if TYPE_CHECKING:
+    from credlint.rule import Rule
+
+HARDCODED_CREDENTIAL = "hardcoded-credential"
+ENV_SHADOWING = "env-shadowing"
+MISSING_REGION = "missing-region"
+RETRY_4XX = "retry-4xx"
+PARSE_ERROR = "parse-error"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a rule is called and when it runs; its behaviour lives in `implementation`."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    summary: str
+    triggers: tuple[bytes, ...]  # one must occur in a file's bytes for the rule to run
+    implementation: str  # "module:Class" under credlint.checks; "" for findings the engine makes
+
+    def triggered_by(self, source: bytes) -> bool:
+        return not self.triggers or any(trigger in source for trigger in self.triggers)
+
+    def load(self) -> type["Rule"]:
+        module_name, class_name = self.implementation.split(":")
+        rule_class: type[Rule] = getattr(importlib.import_module(f"credlint.checks.{module_name}"), class_name)
+        rule_class.info = self
+        return rule_class
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+# fmt: off
+RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
+    RuleInfo("CL000", "parse-error", PARSE_ERROR, E, "File could not be parsed as Python", (), ""),
+    RuleInfo("CL101", "hardcoded-access-key-id", HARDCODED_CREDENTIAL, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, "hardcoded_access_key_id:HardcodedAccessKeyId"),
+    RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", b"Credentials", b"set_credentials"), "hardcoded_secret_access_key:HardcodedSecretAccessKey"),
+    RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN"), "hardcoded_session_token:HardcodedSessionToken"),
+    RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, I, "AWS documentation example key (...EXAMPLE) written in the code", ACCESS_KEY_TRIGGERS + (b"EXAMPLEKEY",), "documentation_example_key:DocumentationExampleKey"),
+)}
+# fmt: on
+PARSE_ERROR_RULE = RULES["CL000"]

@@ -1,0 +1,1 @@
+"""Output formats. Each takes a Report and returns the text to print."""

@@ -1,0 +1,94 @@
+"""The text report: ruff-style `path:line:col: CODE message`, then the chain explanation."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from typing import IO
+
+from credlint.api import Report
+from credlint.chain import STATUS_THIS_CODE, ChainStep, Explanation
+from credlint.finding import Finding, Severity
+
+WIDTH = 100
+INDENT = "    "
+_SEVERITY_COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+class TextRenderer:
+    def __init__(self, *, colour: bool, explain: bool) -> None:
+        self.colour = colour
+        self.explain = explain
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+    def render(self, report: Report) -> str:
+        blocks = [self.finding(finding) for finding in report.findings]
+        lines = [block for block in blocks]
+        lines.append(self.summary(report))
+        return ("\n\n" if self.explain else "\n").join(lines) + "\n"
+
+    def finding(self, finding: Finding) -> str:
+        location = self.paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1")
+        code = self.paint(finding.code, "1;" + _SEVERITY_COLOUR[finding.severity])
+        preview = f" [{finding.preview}]" if finding.preview else ""
+        head = f"{location} {code} {finding.message}{preview} ({finding.severity.value})"
+        if not self.explain:
+            return head
+        return head + "\n" + self.explanation(finding.explanation)
+
+    def explanation(self, explanation: Explanation) -> str:
+        lines = _wrap(explanation.summary, INDENT)
+        if explanation.steps:
+            lines.append(f"{INDENT}{explanation.chain} chain, first link that answers wins:")
+            lines.extend(self.step(step) for step in explanation.steps)
+        lines.extend(_wrap("At runtime: " + explanation.runtime, INDENT))
+        lines.extend(_wrap("Fix: " + explanation.fix, INDENT))
+        return "\n".join(lines)
+
+    def step(self, step: ChainStep) -> str:
+        marker = ">>" if step.status == STATUS_THIS_CODE else "  "
+        where = f", line {step.line}" if step.line is not None else ""
+        status = f"{step.status}{where}"
+        row = f"{INDENT}{marker} {step.position:>2} {step.method:<30} {status:<24} {step.reads}"
+        if step.status == STATUS_THIS_CODE:
+            return self.paint(row, "1")
+        return row
+
+    def summary(self, report: Report) -> str:
+        count = len(report.findings)
+        if not count:
+            text = f"No findings in {_plural(report.files_checked, 'file')}."
+        else:
+            by_severity = ", ".join(
+                f"{sum(1 for f in report.findings if f.severity is severity)} {severity.value}"
+                for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                if any(f.severity is severity for f in report.findings)
+            )
+            files = len({f.path for f in report.findings})
+            text = f"Found {_plural(count, 'finding')} ({by_severity}) in {_plural(files, 'file')} of {report.files_checked} checked."
+        if report.errors:
+            text += f" {_plural(len(report.errors), 'file')} could not be checked."
+        return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+
+
+def render(report: Report, *, colour: bool, explain: bool) -> str:
+    return TextRenderer(colour=colour, explain=explain).render(report)
