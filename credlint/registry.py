@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 from credlint.finding import Severity
-from credlint.secrets import ACCESS_KEY_TRIGGERS
+from credlint.secrets import ACCESS_KEY_TRIGGERS, may_hold_secret_access_key, may_hold_session_token
 
 if TYPE_CHECKING:
     from credlint.rule import Rule
@@ -33,9 +33,13 @@ class RuleInfo:
     summary: str
     triggers: tuple[bytes, ...]  # one must occur in a file's bytes for the rule to run
     implementation: str  # "module:Class" under credlint.checks; "" for findings the engine makes
+    # A second, still cheap byte check that a file must pass: no parse, no decode.
+    candidate: Optional[Callable[[bytes], bool]] = None
 
     def triggered_by(self, source: bytes) -> bool:
-        return not self.triggers or any(trigger in source for trigger in self.triggers)
+        if self.triggers and not any(trigger in source for trigger in self.triggers):
+            return False
+        return self.candidate is None or self.candidate(source)
 
     def load(self) -> type["Rule"]:
         module_name, class_name = self.implementation.split(":")
@@ -45,12 +49,14 @@ class RuleInfo:
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+# Credentials can also be passed by position, to calls that these name.
+SDK_TRIGGERS = (b"boto", b"Credentials", b"set_credentials")
 # fmt: off
 RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL000", "parse-error", PARSE_ERROR, E, "File could not be parsed as Python", (), ""),
     RuleInfo("CL101", "hardcoded-access-key-id", HARDCODED_CREDENTIAL, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, "hardcoded_access_key_id:HardcodedAccessKeyId"),
-    RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", b"Credentials", b"set_credentials"), "hardcoded_secret_access_key:HardcodedSecretAccessKey"),
-    RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN"), "hardcoded_session_token:HardcodedSessionToken"),
+    RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", *SDK_TRIGGERS), "hardcoded_secret_access_key:HardcodedSecretAccessKey", may_hold_secret_access_key),
+    RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), "hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
     RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, I, "AWS documentation example key (...EXAMPLE) written in the code", ACCESS_KEY_TRIGGERS + (b"EXAMPLEKEY",), "documentation_example_key:DocumentationExampleKey"),
 )}
 # fmt: on

@@ -184,7 +184,7 @@ def classify_call(owner: cst.MetadataDependent, call: cst.Call, depth: int = 0) 
     method = func.attr.value
     if method == "set_credentials":
         session = _session_behind(owner, func.value, depth)
-        library = session[0].library if session else "botocore"
+        library = session[1].library if session else "botocore"
         return SdkCall(SET_CREDENTIALS, library, "session.set_credentials(...)")
     if method not in SESSION_METHODS:
         return None

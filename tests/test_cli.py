@@ -1,0 +1,170 @@
+"""The installed `credlint` command, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+KEY = "AKIA42YQICSX5QSIJMWQ"
+SECRET = "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"
+LEAKY = f'import boto3\nboto3.client("s3", aws_access_key_id="{KEY}", aws_secret_access_key="{SECRET}")\n'
+KEY_COLUMN = LEAKY.splitlines()[1].index(KEY)  # 1-based column of the opening quote
+SECRET_COLUMN = LEAKY.splitlines()[1].index(SECRET)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(LEAKY)
+    (tmp_path / "clean.py").write_text("import boto3\nboto3.client('s3', region_name='eu-west-1')\n")
+    return tmp_path
+
+
+def test_bundled_examples_show_every_rule_with_explanations() -> None:
+    result = run_cli(["check", "examples/"], cwd=REPO)
+    assert result.returncode == 1, result.stderr
+    found = set(re.findall(r"^\S+:\d+:\d+: (CL\d{3}) ", result.stdout, flags=re.M))
+    assert found == {"CL000", "CL101", "CL102", "CL103", "CL104"}
+    assert result.stdout.count("At runtime:") == result.stdout.count(": CL")
+    assert ">>  0 session" in result.stdout and "never consulted" in result.stdout
+
+
+def test_text_output_is_ruff_like_and_exit_1(project: Path) -> None:
+    result = run_cli(["check", "--no-explain", "."], cwd=project)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"app.py:2:{KEY_COLUMN}: CL101 Hard-coded AWS access key ID passed as aws_access_key_id")
+    assert lines[1].startswith(f"app.py:2:{SECRET_COLUMN}: CL102 ")
+    assert lines[-1] == "Found 2 findings (2 error) in 1 file of 2 checked."
+
+
+def test_clean_tree_exits_0(project: Path) -> None:
+    (project / "app.py").unlink()
+    result = run_cli(["check", "."], cwd=project)
+    assert (result.returncode, result.stdout) == (0, "No findings in 1 file.\n")
+
+
+def test_json_report_shape(project: Path) -> None:
+    result = run_cli(["check", "--format", "json", "."], cwd=project)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["version"] == 1 and document["errors"] == []
+    assert document["summary"] == {
+        "files_checked": 2, "findings": 2, "errors": 0,
+        "by_severity": {"error": 2}, "by_code": {"CL101": 1, "CL102": 1},
+    }
+    first = document["findings"][0]
+    assert set(first) == {
+        "code", "name", "category", "severity", "path", "line", "column", "end_line", "end_column",
+        "message", "preview", "fingerprint", "explanation",
+    }
+    assert (first["code"], first["category"], first["path"], first["line"], first["column"]) == (
+        "CL101", "hardcoded-credential", "app.py", 2, KEY_COLUMN,
+    )
+    assert first["end_column"] - first["column"] == len(KEY) + 2
+    assert first["preview"] == "AKIA************JMWQ"
+    steps = first["explanation"]["steps"]
+    assert steps[0]["status"] == "this code" and steps[0]["method"] == "explicit"
+    assert [s["method"] for s in steps[1:]][-2:] == ["container-role", "iam-role"]
+    assert all(s["status"] == "never consulted" for s in steps[1:])
+
+
+def test_output_is_deterministic(project: Path) -> None:
+    first = run_cli(["check", "--format", "json", "."], cwd=project).stdout
+    assert run_cli(["check", "--format", "json", "."], cwd=project).stdout == first
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_no_output_contains_a_full_secret(project: Path, output_format: str) -> None:
+    result = run_cli(["check", "--format", output_format, "."], cwd=project)
+    for secret in (KEY, SECRET):
+        assert secret not in result.stdout and secret not in result.stderr
+
+
+def test_rules_and_explain() -> None:
+    table = run_cli(["rules"], cwd=REPO)
+    assert table.returncode == 0
+    assert re.search(r"^CL101\s+hardcoded-access-key-id\s+hardcoded-credential\s+error\s+", table.stdout, re.M)
+    rows = json.loads(run_cli(["rules", "--format", "json"], cwd=REPO).stdout)
+    assert [row["code"] for row in rows] == ["CL000", "CL101", "CL102", "CL103", "CL104"]
+    page = run_cli(["explain", "cl101"], cwd=Path("/"))
+    assert page.returncode == 0 and page.stdout.startswith("# CL101 hardcoded-access-key-id")
+    missing = run_cli(["explain", "CL999"], cwd=REPO)
+    assert missing.returncode == 2 and "no rule 'CL999'" in missing.stderr
+
+
+def test_python_dash_m(project: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "credlint", "check", "--no-explain", "app.py"], cwd=project,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "CL101" in result.stdout
+
+
+def test_bad_files_are_reported_and_others_still_checked(project: Path) -> None:
+    (project / "latin1.py").write_bytes(b"name = '\xe9t\xe9'\nkey = 'AKIA'\n")
+    (project / "binary.py").write_bytes(b"\x00\x01AKIA" * 10)
+    (project / "huge.py").write_text("x = 1\n" * 100)
+    (project / "folder.py").mkdir()
+    (project / "broken.py").symlink_to(project / "missing-target.py")
+    (project / "syntax.py").write_text(f'key = ("{KEY}",\n')
+    (project / "pyproject.toml").write_text("[tool.credlint]\nmax-file-size = 500\n")
+    result = run_cli(["check", "--no-explain", "."], cwd=project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"app.py:2:{KEY_COLUMN}: CL101" in result.stdout  # the good file is still checked
+    assert "syntax.py:2:1: CL000" in result.stdout
+    errors = result.stderr
+    assert "latin1.py: is not valid UTF-8" in errors
+    assert "binary.py: binary file" in errors
+    assert "huge.py: 600 bytes is over max-file-size (500)" in errors
+    assert "folder.py: cannot be read" in errors or "folder.py" not in result.stdout
+    assert "broken.py: broken symbolic link" in errors
+    document = json.loads(run_cli(["check", "--format", "json", "."], cwd=project).stdout)
+    kinds = {error["path"]: error["kind"] for error in document["errors"]}
+    assert kinds["latin1.py"] == "encoding" and kinds["binary.py"] == "binary"
+    assert kinds["huge.py"] == "too-large" and kinds["broken.py"] == "broken-symlink"
+
+
+def test_coding_cookie_is_honoured(tmp_path: Path) -> None:
+    (tmp_path / "legacy.py").write_bytes(f"# -*- coding: latin-1 -*-\nname = '\xe9'\nkey = '{KEY}'\n".encode("latin-1"))
+    result = run_cli(["check", "--no-explain", "legacy.py"], cwd=tmp_path)
+    assert result.returncode == 1 and "legacy.py:3:7: CL101" in result.stdout
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    target = tmp_path / "secret.py"
+    target.write_text(LEAKY)
+    target.chmod(0)
+    result = run_cli(["check", "."], cwd=tmp_path)
+    assert result.returncode == 2 and "permission denied" in result.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(["check", "nope/"], cwd=tmp_path)
+    assert result.returncode == 2 and "nope/: no such file or directory" in result.stderr
+
+
+def test_bad_option_is_exit_2(tmp_path: Path) -> None:
+    assert run_cli(["check", "--format", "xml", "."], cwd=tmp_path).returncode == 2
+
+
+def test_colour_only_on_request(project: Path) -> None:
+    plain = run_cli(["check", "app.py"], cwd=project)
+    assert "\x1b[" not in plain.stdout
+    forced = run_cli(["check", "app.py"], cwd=project, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.stdout
+
+
+def test_exit_zero(project: Path) -> None:
+    result = run_cli(["check", "--exit-zero", "."], cwd=project)
+    assert result.returncode == 0 and "CL101" in result.stdout
+
