@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Optional
 
 import pathspec
+from pathspec.pattern import Pattern
 
 from credlint.config import Config, ConfigFinder
 from credlint.engine import FileResult, lint_source
@@ -52,10 +54,10 @@ class PathFilter:
     """Exclusion patterns and .gitignore files, as gitignore-style specs anchored where they live."""
 
     def __init__(self) -> None:
-        self._config_specs: dict[int, pathspec.PathSpec] = {}
-        self._gitignores: dict[Path, Optional[pathspec.PathSpec]] = {}
+        self._config_specs: dict[int, pathspec.PathSpec[Pattern]] = {}
+        self._gitignores: dict[Path, Optional[pathspec.PathSpec[Pattern]]] = {}
 
-    def _config_spec(self, config: Config) -> pathspec.PathSpec:
+    def _config_spec(self, config: Config) -> pathspec.PathSpec[Pattern]:
         spec = self._config_specs.get(id(config))
         if spec is None:
             spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclusions)
@@ -79,7 +81,7 @@ class PathFilter:
                 break
         return False
 
-    def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec]:
+    def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec[Pattern]]:
         if directory not in self._gitignores:
             ignore_file = directory / ".gitignore"
             try:
@@ -182,11 +184,13 @@ def check_file(job: FileJob) -> FileResult:
         with open(job.path, "rb") as handle:
             source = handle.read()
     except FileNotFoundError:
-        return FileResult(error=FileError(display, f"{display}: file disappeared or is a broken link; skipped", "missing"))
+        message = f"{display}: file disappeared or is a broken link; skipped"
+        return FileResult(error=FileError(display, message, "missing"))
     except PermissionError:
         return FileResult(error=FileError(display, f"{display}: permission denied; skipped", "unreadable"))
     except OSError as error:
-        return FileResult(error=FileError(display, f"{display}: cannot be read ({error.strerror}); skipped", "unreadable"))
+        message = f"{display}: cannot be read ({error.strerror}); skipped"
+        return FileResult(error=FileError(display, message, "unreadable"))
     if b"\0" in source[:BINARY_SNIFF_BYTES]:
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
     rules = [RULES[code] for code in job.codes]

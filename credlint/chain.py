@@ -97,7 +97,7 @@ def credential_steps(placement: CredentialPlacement) -> tuple[ChainStep, ...]:
             ChainStep(str(link.position), link.method, link.reads, STATUS_NEVER_CONSULTED)
             for link in CREDENTIAL_CHAIN
         )
-        return (occupied,) + later
+        return (occupied, *later)
     steps = []
     seen_occupied = False
     for link in CREDENTIAL_CHAIN:

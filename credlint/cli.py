@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from credlint import __version__
 from credlint.config import ConfigError, ConfigFinder, Overrides, read_pyproject
@@ -34,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, default=(), help="comma-separated codes or prefixes to disable")
     check.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN")
     check.add_argument("--config", type=Path, help="use this pyproject.toml instead of discovering one per file")
-    check.add_argument("--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line")
+    check.add_argument(
+        "--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line"
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--jobs", type=int, help="worker processes (default: number of CPUs)")
 
@@ -80,7 +83,8 @@ def run_check(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_json(report))
     else:
-        from credlint.reporters.text import render as render_text, use_colour
+        from credlint.reporters.text import render as render_text
+        from credlint.reporters.text import use_colour
 
         for error in report.errors:
             print(f"credlint: error: {error.message}", file=sys.stderr)

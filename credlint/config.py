@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 from credlint.registry import RULES
 
@@ -150,7 +151,9 @@ class Overrides:
 class ConfigFinder:
     """Finds the config for each directory once, walking up to the nearest [tool.credlint]."""
 
-    def __init__(self, overrides: Overrides, fixed: Optional[Config] = None, fallback_root: Optional[Path] = None) -> None:
+    def __init__(
+        self, overrides: Overrides, fixed: Optional[Config] = None, fallback_root: Optional[Path] = None
+    ) -> None:
         self._overrides = overrides
         self._fixed = overrides.apply(fixed) if fixed is not None else None
         self._fallback_root = fallback_root or Path.cwd()

@@ -10,8 +10,9 @@ import codecs
 import io
 import re
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from credlint.chain import no_chain_explanation
 from credlint.finding import FileError, Finding, Span
@@ -58,7 +59,9 @@ def lint_source(path: str, source: bytes, rules: Sequence[RuleInfo], *, check_pa
     return _lint_tree(path, text, source, active, report_parse_error=check_parse)
 
 
-def _lint_tree(path: str, text: str, source: bytes, active: Sequence[RuleInfo], *, report_parse_error: bool) -> FileResult:
+def _lint_tree(
+    path: str, text: str, source: bytes, active: Sequence[RuleInfo], *, report_parse_error: bool
+) -> FileResult:
     import libcst as cst
 
     from credlint.rule import FileContext
@@ -67,21 +70,20 @@ def _lint_tree(path: str, text: str, source: bytes, active: Sequence[RuleInfo], 
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        findings = (parse_error_finding(path, error.editor_line, error.editor_column, error.message),)
-        return FileResult(findings=findings if report_parse_error else (), parsed=False)
+        failure = parse_error_finding(path, error.editor_line, error.editor_column, error.message)
+        return FileResult(findings=(failure,) if report_parse_error else ())
     except (RecursionError, MemoryError):
-        findings = (parse_error_finding(path, 1, 1, "the file is too deeply nested to parse"),)
-        return FileResult(findings=findings if report_parse_error else (), parsed=False)
+        failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse")
+        return FileResult(findings=(failure,) if report_parse_error else ())
 
     context = FileContext(path)
     visitors = [info.load()(context) for info in active]
     collector = SuppressionCollector() if any(t in source for t in SUPPRESSION_TRIGGERS) else None
     batch: list[cst.BatchableCSTVisitor] = [*visitors, *([collector] if collector else [])]
     cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(batch)
-    findings = [finding for visitor in visitors for finding in visitor.findings]
-    if collector is not None:
-        findings = collector.keep(findings)
-    return FileResult(findings=tuple(sorted(set(findings), key=lambda f: f.sort_key)), parsed=True)
+    found = [finding for visitor in visitors for finding in visitor.findings]
+    kept = collector.keep(found) if collector is not None else found
+    return FileResult(findings=tuple(sorted(set(kept), key=lambda f: f.sort_key)), parsed=True)
 
 
 # LibCST's native parser puts the real position in its message, not in raw_line/raw_column.

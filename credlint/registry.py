@@ -6,8 +6,9 @@ Adding a rule is one line here, its module in credlint/checks and its page in ru
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from credlint.finding import Severity
 from credlint.secrets import ACCESS_KEY_TRIGGERS, may_hold_secret_access_key, may_hold_session_token
@@ -41,14 +42,14 @@ class RuleInfo:
             return False
         return self.candidate is None or self.candidate(source)
 
-    def load(self) -> type["Rule"]:
+    def load(self) -> type[Rule]:
         module_name, class_name = self.implementation.split(":")
         rule_class: type[Rule] = getattr(importlib.import_module(f"credlint.checks.{module_name}"), class_name)
         rule_class.info = self
         return rule_class
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # Credentials can also be passed by position, to calls that these name.
 SDK_TRIGGERS = (b"boto", b"Credentials", b"set_credentials")
 # fmt: off
@@ -57,7 +58,7 @@ RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL101", "hardcoded-access-key-id", HARDCODED_CREDENTIAL, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, "hardcoded_access_key_id:HardcodedAccessKeyId"),
     RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", *SDK_TRIGGERS), "hardcoded_secret_access_key:HardcodedSecretAccessKey", may_hold_secret_access_key),
     RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), "hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
-    RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, I, "AWS documentation example key (...EXAMPLE) written in the code", ACCESS_KEY_TRIGGERS + (b"EXAMPLEKEY",), "documentation_example_key:DocumentationExampleKey"),
+    RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey"),
 )}
 # fmt: on
 PARSE_ERROR_RULE = RULES["CL000"]

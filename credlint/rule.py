@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 import libcst as cst
 from libcst.metadata import PositionProvider
+from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
 from credlint.finding import Finding, Severity, Span
@@ -23,16 +25,16 @@ class FileContext:
     path: str
 
 
-def node_span(position: "cst.metadata.CodeRange") -> Span:
+def node_span(position: cst.metadata.CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
 
 class Rule(cst.BatchableCSTVisitor):
     """A check. Subclasses visit nodes and call report(); the registry supplies `info`."""
 
-    info: ClassVar["RuleInfo"]
+    info: ClassVar[RuleInfo]
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    METADATA_DEPENDENCIES: ClassVar[Sequence[ProviderT]] = (PositionProvider,)
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from typing import Callable, Iterator
+from collections.abc import Iterator
+from typing import Callable
 
 FINGERPRINT_SALT = b"credlint-fingerprint-v1"
 
@@ -17,7 +18,7 @@ FINGERPRINT_SALT = b"credlint-fingerprint-v1"
 # that identify but do not authenticate. ref. aws-chain-reference.md section 6;
 # detect-secrets' AWSKeyDetector uses the same four plus the legacy A3T.
 ACCESS_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")
-ACCESS_KEY_TRIGGERS = tuple(prefix.encode() for prefix in ACCESS_KEY_PREFIXES) + (b"A3T",)
+ACCESS_KEY_TRIGGERS = (*(prefix.encode() for prefix in ACCESS_KEY_PREFIXES), b"A3T")
 
 # ref. aws-chain-reference.md section 6: secret keys are 40 base64-like characters.
 _SECRET_KEY_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
@@ -42,7 +43,7 @@ SESSION_TOKEN_MIN_ENTROPY = 4.5
 
 
 @functools.lru_cache(maxsize=1)
-def _key_id_pattern() -> "re.Pattern[str]":
+def _key_id_pattern() -> re.Pattern[str]:
     from detect_secrets.plugins.aws import AWSKeyDetector
 
     pattern: re.Pattern[str] = AWSKeyDetector.denylist[0]

@@ -7,7 +7,8 @@ statement, so a multi-line call is silenced from where it starts.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import PositionProvider

@@ -26,9 +26,11 @@ SECRET = "nnHXcSoBI/nRmLWgp8o8BVcXP2rk5osNQp/hZzJ3"
         # Session().client chained
         f'from boto3.session import Session\nSession().resource("s3", aws_secret_access_key="{SECRET}")\n',
         # botocore session
-        f'import botocore.session\nbotocore.session.get_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
+        'import botocore.session\n'
+        f'botocore.session.get_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
         # aiobotocore
-        f'from aiobotocore.session import get_session\nget_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
+        'from aiobotocore.session import get_session\n'
+        f'get_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
         # aioboto3
         f'import aioboto3\naioboto3.Session().client("s3", aws_secret_access_key="{SECRET}")\n',
         # default session

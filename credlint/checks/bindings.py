@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import BatchableMetadataProvider, QualifiedNameProvider, Scope, ScopeProvider

@@ -7,11 +7,13 @@ that reach them, found once per file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import BatchableMetadataProvider, PositionProvider
+from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import CredentialPlacement
 from credlint.checks.bindings import BINDING_PROVIDERS
@@ -54,7 +56,7 @@ AWS_CREDENTIAL_NAMES = {
 # Names that carry a credential only in a module that uses an AWS SDK.
 _WEAK_SECRET_NAME = re.compile(r"secret")
 _WEAK_TOKEN_NAME = re.compile(r"sessiontoken|securitytoken|ststoken")
-AWS_MODULE_PREFIXES = SDK_LIBRARIES + ("moto", "s3fs", "aws_cdk", "awswrangler", "chalice")
+AWS_MODULE_PREFIXES = (*SDK_LIBRARIES, "moto", "s3fs", "aws_cdk", "awswrangler", "chalice")
 
 PLACEMENT_EXPLICIT = "explicit"
 PLACEMENT_SESSION = "session"
@@ -140,14 +142,16 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
         callee = cst.helpers.get_full_name_for_node(node.func) or "a call"
         for arg in node.args:
             if arg.keyword is not None:
-                self._add_named(arg.keyword.value, arg.value, CredentialPlacement(PLACEMENT_EXPLICIT, f"{callee}(...)", self._line(node)))
+                placement = CredentialPlacement(PLACEMENT_EXPLICIT, f"{callee}(...)", self._line(node))
+                self._add_named(arg.keyword.value, arg.value, placement)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 key = fold_string(self, element.key)
                 if key is not None:
-                    self._add_named(key, element.value, CredentialPlacement(PLACEMENT_UNUSED, "a dict", self._line(element)))
+                    placement = CredentialPlacement(PLACEMENT_UNUSED, "a dict", self._line(element))
+                    self._add_named(key, element.value, placement)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -197,7 +201,7 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
 
 
 # What a rule that reads credential slots must declare.
-CREDENTIAL_RULE_PROVIDERS = (PositionProvider, *BINDING_PROVIDERS, CredentialSlotProvider)
+CREDENTIAL_RULE_PROVIDERS: Sequence[ProviderT] = (PositionProvider, *BINDING_PROVIDERS, CredentialSlotProvider)
 
 
 def credential_uses(owner: cst.MetadataDependent, node: cst.CSTNode) -> tuple[CredentialUse, ...]:

@@ -7,8 +7,8 @@ import libcst as cst
 from credlint.chain import Explanation
 from credlint.checks.credential_slots import (
     ACCESS_KEY_ID,
-    SECRET_ACCESS_KEY,
     CREDENTIAL_RULE_PROVIDERS,
+    SECRET_ACCESS_KEY,
     CredentialUse,
     credential_uses,
     literals_in_slots,

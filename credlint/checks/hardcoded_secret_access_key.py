@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import SECRET_ACCESS_KEY, CREDENTIAL_RULE_PROVIDERS, literals_in_slots
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SECRET_ACCESS_KEY, literals_in_slots
 from credlint.checks.hardcoded import hardcoded_explanation, where_phrase
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_secret_access_key

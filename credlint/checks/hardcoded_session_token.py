@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import SESSION_TOKEN, CREDENTIAL_RULE_PROVIDERS, literals_in_slots
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SESSION_TOKEN, literals_in_slots
 from credlint.checks.hardcoded import hardcoded_explanation, where_phrase
 from credlint.rule import Rule
 from credlint.secrets import looks_like_session_token

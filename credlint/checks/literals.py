@@ -48,9 +48,7 @@ def string_pieces(owner: cst.MetadataDependent, expr: cst.CSTNode, depth: int = 
     if isinstance(expr, cst.SimpleString):
         return [StringPiece(simple_string_text(expr), expr, False)]
     if isinstance(expr, cst.ConcatenatedString):
-        left = string_pieces(owner, expr.left, depth + 1) or []
-        right = string_pieces(owner, expr.right, depth + 1) or []
-        return left + right
+        return (string_pieces(owner, expr.left, depth + 1) or []) + (string_pieces(owner, expr.right, depth + 1) or [])
     if isinstance(expr, cst.FormattedString):
         return _formatted_pieces(owner, expr, depth)
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):

@@ -6,8 +6,9 @@ Recognised through LibCST's qualified names, so aliases (`import boto3 as b3`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import BatchableMetadataProvider
@@ -131,7 +132,7 @@ def literal_keywords(
     if isinstance(expr, cst.Dict):
         entries: dict[str, cst.BaseExpression] = {}
         for element in expr.elements:
-            if isinstance(element, cst.StarredDictElement):
+            if not isinstance(element, cst.DictElement):
                 nested = literal_keywords(owner, element.value, depth + 1)
                 if nested is None:
                     return None

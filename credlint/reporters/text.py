@@ -76,7 +76,10 @@ class TextRenderer:
                 if any(f.severity is severity for f in report.findings)
             )
             files = len({f.path for f in report.findings})
-            text = f"Found {_plural(count, 'finding')} ({by_severity}) in {_plural(files, 'file')} of {report.files_checked} checked."
+            text = (
+                f"Found {_plural(count, 'finding')} ({by_severity}) "
+                f"in {_plural(files, 'file')} of {report.files_checked} checked."
+            )
         if report.errors:
             text += f" {_plural(len(report.errors), 'file')} could not be checked."
         return text
