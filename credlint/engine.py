@@ -16,6 +16,7 @@ from typing import Optional
 
 from credlint.chain import no_chain_explanation
 from credlint.finding import FileError, Finding, Span
+from credlint.prefilter import FileProbe
 from credlint.registry import PARSE_ERROR_RULE, RuleInfo
 from credlint.secrets import fingerprint
 
@@ -49,7 +50,8 @@ def decode_python(source: bytes) -> str:
 
 def lint_source(path: str, source: bytes, rules: Sequence[RuleInfo], *, check_parse: bool = True) -> FileResult:
     """Check one file's bytes with the rules whose triggers occur in them."""
-    active = [info for info in rules if info.implementation and info.triggered_by(source)]
+    probe = FileProbe(source)
+    active = [info for info in rules if info.implementation and info.triggered_by(probe)]
     if not active:
         return FileResult()
     try:

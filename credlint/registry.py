@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
 from credlint.finding import Severity
-from credlint.secrets import ACCESS_KEY_TRIGGERS, may_hold_secret_access_key, may_hold_session_token
+from credlint.prefilter import (
+    FileProbe,
+    may_hold_access_key_id,
+    may_hold_example_key,
+    may_hold_secret_access_key,
+    may_hold_session_token,
+)
+from credlint.secrets import ACCESS_KEY_TRIGGERS
 
 if TYPE_CHECKING:
     from credlint.rule import Rule
@@ -34,13 +41,13 @@ class RuleInfo:
     summary: str
     triggers: tuple[bytes, ...]  # one must occur in a file's bytes for the rule to run
     implementation: str  # "module:Class" under credlint.checks; "" for findings the engine makes
-    # A second, still cheap byte check that a file must pass: no parse, no decode.
-    candidate: Optional[Callable[[bytes], bool]] = None
+    # A second, still cheap check on the file (see prefilter.py) for files the triggers pass.
+    candidate: Optional[Callable[[FileProbe], bool]] = None
 
-    def triggered_by(self, source: bytes) -> bool:
-        if self.triggers and not any(trigger in source for trigger in self.triggers):
+    def triggered_by(self, probe: FileProbe) -> bool:
+        if self.triggers and not any(trigger in probe.source for trigger in self.triggers):
             return False
-        return self.candidate is None or self.candidate(source)
+        return self.candidate is None or self.candidate(probe)
 
     def load(self) -> type[Rule]:
         module_name, class_name = self.implementation.split(":")
@@ -55,10 +62,10 @@ SDK_TRIGGERS = (b"boto", b"Credentials", b"set_credentials")
 # fmt: off
 RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL000", "parse-error", PARSE_ERROR, E, "File could not be parsed as Python", (), ""),
-    RuleInfo("CL101", "hardcoded-access-key-id", HARDCODED_CREDENTIAL, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, "hardcoded_access_key_id:HardcodedAccessKeyId"),
+    RuleInfo("CL101", "hardcoded-access-key-id", HARDCODED_CREDENTIAL, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, "hardcoded_access_key_id:HardcodedAccessKeyId", may_hold_access_key_id),
     RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", *SDK_TRIGGERS), "hardcoded_secret_access_key:HardcodedSecretAccessKey", may_hold_secret_access_key),
     RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), "hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
-    RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey"),
+    RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey", may_hold_example_key),
 )}
 # fmt: on
 PARSE_ERROR_RULE = RULES["CL000"]

@@ -26,9 +26,6 @@ _SECRET_KEY_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
 # base64-encoded headers. ref. AWS STS API reference examples.
 _SESSION_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9/+=]{100,}")
 _KEY_ID_NEIGHBOUR = re.compile(r"[A-Za-z0-9/+]")
-# A secret split over a concatenation still leaves a run of at least half its length in the
-# bytes; such runs are what the byte-level candidate checks look for.
-_BASE64_RUN = re.compile(rb"[A-Za-z0-9/+]{20,}")
 
 # Words that mark a value as a stand-in rather than a credential.
 _PLACEHOLDER_WORDS = re.compile(
@@ -101,24 +98,6 @@ def looks_like_session_token(value: str) -> bool:
     if _TEMPLATE_MARKERS.search(value):
         return False
     return _entropy()(value) >= SESSION_TOKEN_MIN_ENTROPY
-
-
-def _has_mixed_run(source: bytes, min_length: int) -> bool:
-    for match in _BASE64_RUN.finditer(source):
-        run = match.group()
-        if len(run) >= min_length and _has_mixed_alphabet(run.decode("ascii")):
-            return True
-    return False
-
-
-def may_hold_secret_access_key(source: bytes) -> bool:
-    """Cheap byte check: could any literal in this file be (half of) a secret access key?"""
-    return _has_mixed_run(source, 20)
-
-
-def may_hold_session_token(source: bytes) -> bool:
-    """Cheap byte check: could any literal in this file be (part of) a session token?"""
-    return _has_mixed_run(source, 40)
 
 
 def redact(value: str) -> str:

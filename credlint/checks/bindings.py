@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, QualifiedNameProvider, Scope, ScopeProvider
+from libcst.metadata import BatchableMetadataProvider, Scope, ScopeProvider
 from libcst.metadata.base_provider import ProviderT
 
 MAX_RESOLUTION_DEPTH = 6
@@ -38,12 +38,19 @@ class AssignedValueProvider(BatchableMetadataProvider[cst.BaseExpression]):
                     self._bind(sub_target, sub_value)
 
 
-BINDING_PROVIDERS: Sequence[ProviderT] = (ScopeProvider, QualifiedNameProvider, AssignedValueProvider)
+BINDING_PROVIDERS: Sequence[ProviderT] = (ScopeProvider, AssignedValueProvider)
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
-    """The dotted names node may refer to, with import aliases undone (`b3.client` -> `boto3.client`)."""
-    return {qualified.name for qualified in owner.get_metadata(QualifiedNameProvider, node, set())}
+    """The dotted names node may refer to, with import aliases undone (`b3.client` -> `boto3.client`).
+
+    Asked of the scope directly: QualifiedNameProvider would cost a traversal of the whole tree
+    to answer for every node, and rules ask about a few call targets.
+    """
+    scope = owner.get_metadata(ScopeProvider, node, None)
+    if not isinstance(scope, Scope):
+        return set()
+    return {qualified.name for qualified in scope.get_qualified_names_for(node)}
 
 
 def bound_values(owner: cst.MetadataDependent, name: cst.Name) -> Iterator[Optional[cst.BaseExpression]]:

@@ -25,8 +25,8 @@ from credlint.checks.sdk import (
     SDK_LIBRARIES,
     SET_CREDENTIALS,
     SdkCall,
-    SdkCallProvider,
     call_arguments,
+    classify_call,
 )
 
 ACCESS_KEY_ID = "access-key-id"
@@ -104,7 +104,7 @@ def normalise_name(name: str) -> str:
 class CredentialSlotProvider(BatchableMetadataProvider[object]):
     """Sets, on each literal that reaches a credential slot, its uses; on the Module, all slots."""
 
-    METADATA_DEPENDENCIES = (*BINDING_PROVIDERS, SdkCallProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (*BINDING_PROVIDERS, PositionProvider)
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,8 +124,8 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
             self._uses_aws = True
 
     def visit_Call(self, node: cst.Call) -> None:
-        sdk_call = self.get_metadata(SdkCallProvider, node, None)
-        if isinstance(sdk_call, SdkCall):
+        sdk_call = classify_call(self, node)
+        if sdk_call is not None:
             arguments = call_arguments(self, node, sdk_call.parameters)
             link = PLACEMENT_EXPLICIT if sdk_call.kind in (CLIENT, RESOURCE) else PLACEMENT_SESSION
             placement = CredentialPlacement(link, sdk_call.label, self._line(node))

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider
 
-from credlint.checks.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
+from credlint.checks.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
 from credlint.checks.literals import fold_string
 
 CLIENT = "client"
@@ -153,19 +152,13 @@ def literal_keywords(
     return None
 
 
-class SdkCallProvider(BatchableMetadataProvider[SdkCall]):
-    """Marks every Call node that builds a client, resource, session or credentials object."""
-
-    METADATA_DEPENDENCIES = tuple(BINDING_PROVIDERS)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        sdk_call = classify_call(self, node)
-        if sdk_call is not None:
-            self.set_metadata(node, sdk_call)
-
-
 def classify_call(owner: cst.MetadataDependent, call: cst.Call, depth: int = 0) -> Optional[SdkCall]:
-    """What an SDK call builds, or None for any other call."""
+    """What an SDK call builds, or None for any other call.
+
+    Computed on demand rather than by a metadata provider: a provider costs a whole traversal
+    of the tree, and only calls that carry credentials or regions are ever asked about.
+    Needs BINDING_PROVIDERS declared by owner.
+    """
     if depth > MAX_RESOLUTION_DEPTH:
         return None
     names = qualified_names(owner, call.func)
