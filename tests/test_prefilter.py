@@ -27,3 +27,39 @@ def test_prefilter_never_hides_a_finding(path: str, source: bytes) -> None:
 def test_prefilter_skips_files_without_triggers() -> None:
     result = lint_source("plain.py", b"def add(a, b):\n    return a + b\n", list(RULES.values()))
     assert result.parsed is False and result.findings == ()
+
+
+TRICKY = {
+    "secret split over names in a function": '''
+import boto3
+HEAD = "nnHXcSoBI/nRmLWgp8o8"
+def make():
+    tail = "BVcXP2rk5osNQp/hZzJ3"
+    return boto3.client("s3", aws_secret_access_key=HEAD + tail)
+''',
+    "secret in an f-string of a constant": '''
+import boto3
+HEAD = "nnHXcSoBI/nRmLWgp8o8"
+boto3.client("s3", aws_secret_access_key=f"{HEAD}BVcXP2rk5osNQp/hZzJ3")
+''',
+    "key id split in three": 'KEY = "AKIA" + "42YQICSX" + "5QSIJMWQ"\n',
+    "key id in a comment": "# old key AKIA42YQICSX5QSIJMWQ\n",
+    "token across implicit concatenation": '''
+import boto3
+boto3.client("s3", aws_session_token=(
+    "FwoGZXIvYXdzEZyV6QVrOWlq/1GlMq6q37TP4jYfB/vHW7MvL2vXHWhr4SVqMZjNGRK9Hc5TTqc72vt8C5nnwwHR"
+    "p7+iCEvlX3CK7AJ7ncKGtgUuRuixHecpBfprOOyHqNixOZUJ7h1IXMh0lYGTccMBEercpPNCPPS92rHi2CRxr47Mp"
+))
+''',
+    "positional secret without the word": '''
+from botocore.credentials import Credentials
+Credentials("AKIA42YQICSX5QSIJMWQ", "nnHXcSoBI/nRmLWgp8o8BVcXP2rk5osNQp/hZzJ3")
+''',
+}
+
+
+@pytest.mark.parametrize("source", TRICKY.values(), ids=TRICKY.keys())
+def test_prefilter_keeps_tricky_shapes(source: str) -> None:
+    filtered = lint_source("tricky.py", source.encode(), list(RULES.values())).findings
+    assert filtered, "every tricky shape holds a finding"
+    assert filtered == lint_source("tricky.py", source.encode(), UNFILTERED).findings

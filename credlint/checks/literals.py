@@ -96,7 +96,7 @@ def literal_sources(
     """
     if depth > MAX_RESOLUTION_DEPTH:
         return []
-    if is_string_expression(expr):
+    if is_string_expression(expr) or (isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add)):
         text = fold_string(owner, expr)
         return [(text, expr)] if text is not None else []
     if isinstance(expr, cst.Name):
