@@ -194,7 +194,11 @@ def check_file(job: FileJob) -> FileResult:
     if b"\0" in source[:BINARY_SNIFF_BYTES]:
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
     rules = [RULES[code] for code in job.codes]
-    return lint_source(display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes)
+    try:
+        return lint_source(display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes)
+    except Exception as error:  # a bug in one rule must not cost the report on every other file
+        message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
+        return FileResult(error=FileError(display, message, "internal-error"))
 
 
 def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[int] = None) -> Report:

@@ -41,6 +41,7 @@ STATUS_THIS_CODE = "this code"
 STATUS_NEVER_CONSULTED = "never consulted"
 STATUS_SHADOWED = "shadowed"
 STATUS_CONSULTED_BEFORE = "consulted before"
+STATUS_WHERE_PASSED = "wherever it is passed"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class CredentialPlacement:
     line: Optional[int]
 
 
-def credential_steps(placement: CredentialPlacement) -> tuple[ChainStep, ...]:
+def credential_steps(placement: CredentialPlacement, occupied_status: str = STATUS_THIS_CODE) -> tuple[ChainStep, ...]:
     """The credential chain with the occupied link marked and every later link's fate."""
     if placement.link in ("explicit", "session"):
         reads = (
@@ -92,7 +93,7 @@ def credential_steps(placement: CredentialPlacement) -> tuple[ChainStep, ...]:
             if placement.link == "explicit"
             else "credentials given to the session"
         )
-        occupied = ChainStep("0", placement.link, reads, STATUS_THIS_CODE, placement.line)
+        occupied = ChainStep("0", placement.link, reads, occupied_status, placement.line)
         later = tuple(
             ChainStep(str(link.position), link.method, link.reads, STATUS_NEVER_CONSULTED)
             for link in CREDENTIAL_CHAIN

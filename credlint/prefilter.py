@@ -27,7 +27,7 @@ from credlint.secrets import (
 _KEY_ID_BYTES = re.compile(rb"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
 # Quoted, or next to an f-string brace: where a literal (piece of a) secret stands in source.
 _QUOTED_BASE64_RUN = re.compile(rb"""["'}]([A-Za-z0-9/+=]{14,})["'{]""")
-_DIGIT = re.compile(rb"[0-9]")
+_DIGIT_OR_SYMBOL = re.compile(rb"[0-9/+]")
 _UNKNOWN = "\0"
 _MAX_COMBINATIONS = 32
 _MAX_DEPTH = 6
@@ -47,10 +47,10 @@ class FileProbe:
 
     @functools.cached_property
     def has_random_looking_literal(self) -> bool:
-        """A quoted run of base64 with upper and lower case and a digit, as secrets and tokens have."""
+        """A quoted run of base64 in both cases with a digit or symbol, as secrets and tokens have."""
         for match in _QUOTED_BASE64_RUN.finditer(self.source):
             run = match.group(1)
-            if run.upper() != run and run.lower() != run and _DIGIT.search(run):
+            if run.upper() != run and run.lower() != run and _DIGIT_OR_SYMBOL.search(run):
                 return True
         return False
 
@@ -72,7 +72,7 @@ def _kinds(texts: Iterator[str]) -> frozenset[str]:
         if looks_like_secret_access_key(text):
             kinds.add(EXAMPLE_KEY if is_documentation_example(text) else SECRET_ACCESS_KEY)
         if looks_like_session_token(text):
-            kinds.add(SESSION_TOKEN)
+            kinds.add(EXAMPLE_KEY if is_documentation_example(text) else SESSION_TOKEN)
         if kinds == ALL_KINDS:
             break
     return frozenset(kinds)

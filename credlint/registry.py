@@ -57,8 +57,8 @@ class RuleInfo:
 
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-# Credentials can also be passed by position, to calls that these name.
-SDK_TRIGGERS = (b"boto", b"Credentials", b"set_credentials")
+# Credentials can also be passed by position, to calls that these name (b"ession": a session).
+SDK_TRIGGERS = (b"boto", b"ession", b"Credentials", b"set_credentials")
 # fmt: off
 RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL000", "parse-error", PARSE_ERROR, E, "File could not be parsed as Python", (), ""),

@@ -53,8 +53,10 @@ class Rule(cst.BatchableCSTVisitor):
         secret: Optional[str] = None,
         preview: Optional[str] = None,
         severity: Optional[Severity] = None,
+        span: Optional[Span] = None,
     ) -> None:
-        """Record a finding at node. A secret is redacted and hashed here and then dropped."""
+        """Record a finding at node (or a span inside it). A secret is redacted and hashed here and
+        then dropped."""
         if secret is not None:
             shown, basis = redact(secret), secret
         else:
@@ -64,7 +66,7 @@ class Rule(cst.BatchableCSTVisitor):
         self.findings.append(
             Finding(
                 path=self.context.path,
-                span=node_span(self.get_metadata(PositionProvider, node)),
+                span=span or node_span(self.get_metadata(PositionProvider, node)),
                 code=info.code,
                 name=info.name,
                 category=info.category,

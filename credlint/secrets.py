@@ -22,10 +22,13 @@ ACCESS_KEY_TRIGGERS = (*(prefix.encode() for prefix in ACCESS_KEY_PREFIXES), b"A
 
 # ref. aws-chain-reference.md section 6: secret keys are 40 base64-like characters.
 _SECRET_KEY_SHAPE = re.compile(r"[A-Za-z0-9/+]{40}")
+_EXAMPLE_SECRET_SHAPE = re.compile(r"[A-Za-z0-9/+]{30,50}")
 # STS session tokens are long base64 blobs; every one seen begins with one of these
 # base64-encoded headers. ref. AWS STS API reference examples.
 _SESSION_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9/+=]{100,}")
-_KEY_ID_NEIGHBOUR = re.compile(r"[A-Za-z0-9/+]")
+# A key id inside a longer run of letters and digits is part of something else; `/`, `=`, `:`
+# around it are URL, SigV4 `Credential=AKIA.../date/...` and ARN syntax.
+_KEY_ID_NEIGHBOUR = re.compile(r"[A-Za-z0-9]")
 
 # Words that mark a value as a stand-in rather than a credential.
 _PLACEHOLDER_WORDS = re.compile(
@@ -68,8 +71,9 @@ def find_access_key_ids(text: str) -> Iterator[re.Match[str]]:
 
 
 def is_documentation_example(value: str) -> bool:
-    """AWS's documentation keys all end in EXAMPLE or EXAMPLEKEY. ref. reference section 6."""
-    return value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY")
+    """AWS's documentation keys end in EXAMPLE or EXAMPLEKEY (ref. reference section 6); its
+    sample session tokens carry EXAMPLE inside."""
+    return value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY") or "EXAMPLE" in value
 
 
 def _has_mixed_alphabet(value: str) -> bool:
@@ -82,10 +86,11 @@ def _has_mixed_alphabet(value: str) -> bool:
 
 def looks_like_secret_access_key(value: str) -> bool:
     """A 40-character, mixed-case, high-entropy base64 string that no placeholder word marks."""
+    if is_documentation_example(value):
+        # The STS pages print a 41-character variant of the example secret.
+        return value.endswith("EXAMPLEKEY") and bool(_EXAMPLE_SECRET_SHAPE.fullmatch(value))
     if not _SECRET_KEY_SHAPE.fullmatch(value) or not _has_mixed_alphabet(value):
         return False
-    if is_documentation_example(value):
-        return True
     if _PLACEHOLDER_WORDS.search(value):
         return False
     return _entropy()(value) >= SECRET_KEY_MIN_ENTROPY

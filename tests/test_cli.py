@@ -14,8 +14,8 @@ from tests.conftest import REPO, run_cli
 KEY = "AKIA42YQICSX5QSIJMWQ"
 SECRET = "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"
 LEAKY = f'import boto3\nboto3.client("s3", aws_access_key_id="{KEY}", aws_secret_access_key="{SECRET}")\n'
-KEY_COLUMN = LEAKY.splitlines()[1].index(KEY)  # 1-based column of the opening quote
-SECRET_COLUMN = LEAKY.splitlines()[1].index(SECRET)
+KEY_COLUMN = LEAKY.splitlines()[1].index(KEY) + 1  # findings span the secret itself
+SECRET_COLUMN = LEAKY.splitlines()[1].index(SECRET) + 1
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_json_report_shape(project: Path) -> None:
     assert (first["code"], first["category"], first["path"], first["line"], first["column"]) == (
         "CL101", "hardcoded-credential", "app.py", 2, KEY_COLUMN,
     )
-    assert first["end_column"] - first["column"] == len(KEY) + 2
+    assert first["end_column"] - first["column"] == len(KEY)
     assert first["preview"] == "AKIA************JMWQ"
     steps = first["explanation"]["steps"]
     assert steps[0]["status"] == "this code" and steps[0]["method"] == "explicit"
@@ -135,7 +135,7 @@ def test_bad_files_are_reported_and_others_still_checked(project: Path) -> None:
 def test_coding_cookie_is_honoured(tmp_path: Path) -> None:
     (tmp_path / "legacy.py").write_bytes(f"# -*- coding: latin-1 -*-\nname = '\xe9'\nkey = '{KEY}'\n".encode("latin-1"))
     result = run_cli(["check", "--no-explain", "legacy.py"], cwd=tmp_path)
-    assert result.returncode == 1 and "legacy.py:3:7: CL101" in result.stdout
+    assert result.returncode == 1 and "legacy.py:3:8: CL101" in result.stdout
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_config_found_by_walking_up_from_each_file(tmp_path: Path) -> None:
     write(tmp_path / "legacy/pyproject.toml", '[tool.credlint]\nignore = ["CL101"]\n')
     write(tmp_path / "legacy/old.py", f'k = "{EXAMPLE}"\nj = "{KEY}"\n')
     result = run_cli(["check", "--no-explain", "."], cwd=tmp_path)
-    assert flagged(result.stdout) == ["legacy/old.py:1:5:CL104", "service/app.py:2:5:CL101"]
+    assert flagged(result.stdout) == ["legacy/old.py:1:6:CL104", "service/app.py:2:6:CL101"]
 
 
 def test_pyproject_without_section_is_skipped_on_the_way_up(tmp_path: Path) -> None:
@@ -58,9 +58,9 @@ def test_pyproject_without_section_is_skipped_on_the_way_up(tmp_path: Path) -> N
 def test_cli_select_and_ignore(tmp_path: Path) -> None:
     write(tmp_path / "app.py", f'k = "{EXAMPLE}"\nj = "{KEY}"\n')
     only_examples = run_cli(["check", "--no-explain", "--select", "CL104", "."], cwd=tmp_path)
-    assert flagged(only_examples.stdout) == ["app.py:1:5:CL104"]
+    assert flagged(only_examples.stdout) == ["app.py:1:6:CL104"]
     without = run_cli(["check", "--no-explain", "--ignore", "CL101", "."], cwd=tmp_path)
-    assert flagged(without.stdout) == ["app.py:1:5:CL104"]
+    assert flagged(without.stdout) == ["app.py:1:6:CL104"]
 
 
 def test_per_file_ignores(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_per_file_ignores(tmp_path: Path) -> None:
     write(tmp_path / "tests/test_s3.py", f'k = "{EXAMPLE}"\n')
     write(tmp_path / "app.py", f'k = "{EXAMPLE}"\n')
     result = run_cli(["check", "--no-explain", "."], cwd=tmp_path)
-    assert flagged(result.stdout) == ["app.py:1:5:CL104"]
+    assert flagged(result.stdout) == ["app.py:1:6:CL104"]
 
 
 def test_exclude_gitignore_and_default_excludes(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_exclude_gitignore_and_default_excludes(tmp_path: Path) -> None:
     for name in ("generated/a.py", "scratch/b.py", "c.local.py", ".venv/lib/d.py", "build/e.py", "src/f.py"):
         write(tmp_path / name, f'j = "{KEY}"\n')
     result = run_cli(["check", "--no-explain", "."], cwd=tmp_path)
-    assert flagged(result.stdout) == ["src/f.py:1:5:CL101"]
+    assert flagged(result.stdout) == ["src/f.py:1:6:CL101"]
 
 
 def test_explicit_files_are_checked_unless_force_exclude(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from libcst.metadata import BatchableMetadataProvider, PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import CredentialPlacement
-from credlint.checks.bindings import BINDING_PROVIDERS
+from credlint.checks.bindings import BINDING_PROVIDERS, qualified_names
 from credlint.checks.literals import fold_string, literal_sources
 from credlint.checks.sdk import (
     CLIENT,
@@ -42,25 +42,46 @@ SDK_PARAMETER_SLOTS = {
     "secret_key": SECRET_ACCESS_KEY,
     "token": SESSION_TOKEN,
 }
-# Names that mean an AWS credential wherever they appear: keyword arguments, dict keys
-# (STS responses use the CamelCase forms), assignment targets.
-AWS_CREDENTIAL_NAMES = {
-    "awsaccesskeyid": ACCESS_KEY_ID,
-    "accesskeyid": ACCESS_KEY_ID,
-    "awssecretaccesskey": SECRET_ACCESS_KEY,
-    "secretaccesskey": SECRET_ACCESS_KEY,
-    "awssecretkey": SECRET_ACCESS_KEY,
-    "awssessiontoken": SESSION_TOKEN,
-    "awssecuritytoken": SESSION_TOKEN,
-}
-# Names that carry a credential only in a module that uses an AWS SDK.
-_WEAK_SECRET_NAME = re.compile(r"secret")
-_WEAK_TOKEN_NAME = re.compile(r"sessiontoken|securitytoken|ststoken")
+# Words in a normalised name that make it AWS-specific on its own.
+_AWS_WORDS = ("aws", "boto", "s3", "iam")
+# Names that hold something about a secret rather than the secret: secret_name, SECRET_ARN...
+_NOT_A_CREDENTIAL = re.compile(
+    r"name|arn|path|param|prefix|string|binary|manager|version|region|url|uri|file|bucket|type|hash|"
+    r"salt|length|count|policy|rotation|field|header|env|var|id$"
+)
+# Functions that take a variable name then its value, and put it in the process environment.
+ENV_SETTERS = frozenset({"os.environ.setdefault", "os.putenv"})
+ENV_SETTER_METHODS = frozenset({"setenv"})  # pytest's monkeypatch.setenv, and look-alikes
+ENVIRON = "os.environ"
+# Modules whose import makes a plain `secret` name worth reading as an AWS secret.
 AWS_MODULE_PREFIXES = (*SDK_LIBRARIES, "moto", "s3fs", "aws_cdk", "awswrangler", "chalice")
 
 PLACEMENT_EXPLICIT = "explicit"
 PLACEMENT_SESSION = "session"
+PLACEMENT_ENV = "env"
 PLACEMENT_UNUSED = "unused"
+
+
+def credential_named(name: str) -> Optional[tuple[str, bool]]:
+    """Which credential a variable, key or parameter name denotes, and whether it says AWS itself.
+
+    A name that is only about a secret (`secret_name`, `SECRET_ARN`) denotes none.
+    """
+    normalised = normalise_name(name)
+    aws = any(word in normalised for word in _AWS_WORDS)
+    if "accesskeyid" in normalised:
+        return ACCESS_KEY_ID, True
+    if "secretaccesskey" in normalised:
+        return SECRET_ACCESS_KEY, True
+    if "sessiontoken" in normalised or "securitytoken" in normalised:
+        return SESSION_TOKEN, aws or normalised in ("sessiontoken", "securitytoken")
+    if _NOT_A_CREDENTIAL.search(normalised):
+        return None
+    if "secret" in normalised:
+        return SECRET_ACCESS_KEY, aws
+    if normalised in ("token", "ststoken"):
+        return SESSION_TOKEN, False
+    return None
 
 
 @dataclass(frozen=True)
@@ -126,24 +147,38 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
     def visit_Call(self, node: cst.Call) -> None:
         sdk_call = classify_call(self, node)
         if sdk_call is not None:
-            arguments = call_arguments(self, node, sdk_call.parameters)
-            link = PLACEMENT_EXPLICIT if sdk_call.kind in (CLIENT, RESOURCE) else PLACEMENT_SESSION
-            placement = CredentialPlacement(link, sdk_call.label, self._line(node))
-            given = [
-                (SDK_PARAMETER_SLOTS[parameter], parameter, expr)
-                for parameter, expr in arguments.values.items()
-                if parameter in SDK_PARAMETER_SLOTS
-                and (sdk_call.kind in (CREDENTIALS, SET_CREDENTIALS) or parameter.startswith("aws_"))
-            ]
-            credentials = frozenset(credential for credential, _, _ in given)
-            for credential, parameter, expr in given:
-                self._slots.append(CredentialSlot(credential, parameter, expr, placement, sdk_call, True, credentials))
+            self._add_sdk_call(node, sdk_call)
             return
         callee = cst.helpers.get_full_name_for_node(node.func) or "a call"
+        qualified = qualified_names(self, node.func)
+        sets_env = bool(qualified & ENV_SETTERS) or (
+            isinstance(node.func, cst.Attribute) and node.func.attr.value in ENV_SETTER_METHODS
+        )
+        link = PLACEMENT_ENV if sets_env else PLACEMENT_UNUSED
+        placement = CredentialPlacement(link, f"{callee}(...)", self._line(node))
+        positional = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        for name_arg, value_arg in zip(positional, positional[1:]):
+            name = fold_string(self, name_arg)
+            if name is not None:
+                self._add_named(name, value_arg, placement)
+        keyword_placement = CredentialPlacement(PLACEMENT_UNUSED, f"{callee}(...)", self._line(node))
         for arg in node.args:
             if arg.keyword is not None:
-                placement = CredentialPlacement(PLACEMENT_EXPLICIT, f"{callee}(...)", self._line(node))
-                self._add_named(arg.keyword.value, arg.value, placement)
+                self._add_named(arg.keyword.value, arg.value, keyword_placement)
+
+    def _add_sdk_call(self, node: cst.Call, sdk_call: SdkCall) -> None:
+        arguments = call_arguments(self, node, sdk_call.parameters)
+        link = PLACEMENT_EXPLICIT if sdk_call.kind in (CLIENT, RESOURCE) else PLACEMENT_SESSION
+        placement = CredentialPlacement(link, sdk_call.label, self._line(node))
+        given = [
+            (SDK_PARAMETER_SLOTS[parameter], parameter, expr)
+            for parameter, expr in arguments.values.items()
+            if parameter in SDK_PARAMETER_SLOTS
+            and (sdk_call.kind in (CREDENTIALS, SET_CREDENTIALS) or parameter.startswith("aws_"))
+        ]
+        credentials = frozenset(credential for credential, _, _ in given)
+        for credential, parameter, expr in given:
+            self._slots.append(CredentialSlot(credential, parameter, expr, placement, sdk_call, True, credentials))
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:
@@ -152,6 +187,11 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
                 if key is not None:
                     placement = CredentialPlacement(PLACEMENT_UNUSED, "a dict", self._line(element))
                     self._add_named(key, element.value, placement)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.default is not None:
+            placement = CredentialPlacement(PLACEMENT_UNUSED, f"the default of {node.name.value}", self._line(node))
+            self._add_named(node.name.value, node.default, placement)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -162,7 +202,13 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
             self._add_target(node.target, node.value)
 
     def _add_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            if len(target.elements) == len(value.elements):
+                for sub_target, sub_value in zip(target.elements, value.elements):
+                    self._add_target(sub_target.value, sub_value.value)
+            return
         name: Optional[str] = None
+        link = PLACEMENT_UNUSED
         if isinstance(target, cst.Name):
             name = target.value
         elif isinstance(target, cst.Attribute):
@@ -170,18 +216,16 @@ class CredentialSlotProvider(BatchableMetadataProvider[object]):
         elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
             index = target.slice[0].slice
             name = fold_string(self, index.value) if isinstance(index, cst.Index) else None
+            if ENVIRON in qualified_names(self, target.value):
+                link = PLACEMENT_ENV
         if name is not None:
-            self._add_named(name, value, CredentialPlacement(PLACEMENT_UNUSED, name, self._line(target)))
+            self._add_named(name, value, CredentialPlacement(link, name, self._line(target)))
 
     def _add_named(self, name: str, expr: cst.BaseExpression, placement: CredentialPlacement) -> None:
-        normalised = normalise_name(name)
-        credential = AWS_CREDENTIAL_NAMES.get(normalised)
-        if credential is not None:
-            self._slots.append(CredentialSlot(credential, name, expr, placement, None, True))
-        elif _WEAK_TOKEN_NAME.search(normalised):
-            self._slots.append(CredentialSlot(SESSION_TOKEN, name, expr, placement, None, False))
-        elif _WEAK_SECRET_NAME.search(normalised):
-            self._slots.append(CredentialSlot(SECRET_ACCESS_KEY, name, expr, placement, None, False))
+        named = credential_named(name)
+        if named is not None:
+            credential, strong = named
+            self._slots.append(CredentialSlot(credential, name, expr, placement, None, strong))
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line

@@ -9,17 +9,19 @@ from credlint.checks.credential_slots import (
     ACCESS_KEY_ID,
     CREDENTIAL_RULE_PROVIDERS,
     SECRET_ACCESS_KEY,
+    SESSION_TOKEN,
     CredentialUse,
     credential_uses,
     literals_in_slots,
 )
-from credlint.checks.hardcoded import best_use, hardcoded_explanation, where_phrase
+from credlint.checks.hardcoded import CREDENTIAL_WORDS, best_use, hardcoded_explanation, where_phrase
 from credlint.checks.literals import StringPiece
-from credlint.checks.string_roots import StringRootRule, node_for_span
+from credlint.checks.string_roots import StringRootRule, node_for_span, text_span
 from credlint.secrets import (
     find_access_key_ids,
     is_documentation_example,
     looks_like_secret_access_key,
+    looks_like_session_token,
 )
 
 # ref. aws-chain-reference.md section 6: keys ending in EXAMPLE are documentation placeholders.
@@ -65,15 +67,18 @@ class DocumentationExampleKey(StringRootRule):
                 f"AWS documentation example access key ID{where_phrase(use)}",
                 example_explanation(ACCESS_KEY_ID, use, line),
                 secret=match.group(),
+                span=text_span(self, node, match.group()),
             )
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, use in literals_in_slots(self, original_node, SECRET_ACCESS_KEY):
-            if is_documentation_example(use.value) and looks_like_secret_access_key(use.value):
-                line = self.line_of(node)
-                self.report(
-                    node,
-                    f"AWS documentation example secret access key{where_phrase(use)}",
-                    example_explanation(SECRET_ACCESS_KEY, use, line),
-                    secret=use.value,
-                )
+        shapes = ((SECRET_ACCESS_KEY, looks_like_secret_access_key), (SESSION_TOKEN, looks_like_session_token))
+        for credential, looks_like in shapes:
+            for node, use in literals_in_slots(self, original_node, credential):
+                if is_documentation_example(use.value) and looks_like(use.value):
+                    self.report(
+                        node,
+                        f"AWS documentation example {CREDENTIAL_WORDS[credential]}{where_phrase(use)}",
+                        example_explanation(credential, use, self.line_of(node)),
+                        secret=use.value,
+                        span=text_span(self, node, use.value),
+                    )

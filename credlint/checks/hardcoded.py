@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Optional
 
-from credlint.chain import CredentialPlacement, Explanation, credential_steps
+from credlint.chain import STATUS_WHERE_PASSED, CredentialPlacement, Explanation, credential_steps
 from credlint.checks.credential_slots import (
     ACCESS_KEY_ID,
+    PLACEMENT_ENV,
     PLACEMENT_EXPLICIT,
     PLACEMENT_SESSION,
+    PLACEMENT_UNUSED,
     SESSION_TOKEN,
     CredentialUse,
 )
@@ -36,6 +38,14 @@ _RUNTIME_BY_LINK = {
         "files, SSO, container role, instance profile) is never consulted."
     ),
 }
+# ref. aws-chain-reference.md sections 1 and 7: EnvProvider is link 1; Lambda fills these
+# variables from the execution role.
+_RUNTIME_ENV = (
+    "The key is put into the process environment by {target}: botocore's env provider (link 1) "
+    "answers first, so every client created without explicit keys signs as the key's IAM user; "
+    "web identity, SSO, shared files, the container role and the instance profile are shadowed. "
+    "On Lambda these variables hold the execution role's credentials: overwriting them replaces the role."
+)
 _RUNTIME_UNPLACED = (
     "This value is not passed to the SDK in this file, but it is in the source and in its history. "
     "Wherever it reaches the SDK it wins over the roles: as an argument it takes the explicit link "
@@ -56,57 +66,59 @@ FIX = (
     "deactivate and rotate the key in IAM: it stays in the repository's history after this line "
     "is removed."
 )
+SDK_LINKS = (PLACEMENT_EXPLICIT, PLACEMENT_SESSION)
 
 
 def best_use(uses: tuple[CredentialUse, ...]) -> Optional[CredentialUse]:
     return uses[0] if uses else None
 
 
-def placement_of(use: Optional[CredentialUse], line: int) -> CredentialPlacement:
-    if use is None or use.slot.placement.link not in (PLACEMENT_EXPLICIT, PLACEMENT_SESSION):
-        where = f"bound to {use.slot.name}" if use else "written in a string"
-        return CredentialPlacement(PLACEMENT_EXPLICIT, f"not passed to the SDK here ({where})", line)
-    return use.slot.placement
-
-
 def where_phrase(use: Optional[CredentialUse]) -> str:
     """How a message says where the literal goes, without the value."""
     if use is None:
         return ""
-    placement = use.slot.placement
-    if use.slot.sdk_call is not None:
-        return f" passed as {use.slot.name} to {placement.target}"
-    return f" under {use.slot.name!r}"
+    slot = use.slot
+    if slot.sdk_call is not None or slot.placement.link == PLACEMENT_ENV:
+        return f" passed as {slot.name} to {slot.placement.target}"
+    if slot.placement.target.startswith("the default of"):
+        return f" as {slot.placement.target}"
+    if slot.placement.target.endswith("(...)"):
+        return f" passed as {slot.name} to {slot.placement.target}"
+    return f" under {slot.name!r}"
 
 
 def hardcoded_explanation(
     credential: str, use: Optional[CredentialUse], line: int, *, temporary: bool = False
 ) -> Explanation:
-    placement = placement_of(use, line)
-    passed = use is not None and use.slot.placement.link in (PLACEMENT_EXPLICIT, PLACEMENT_SESSION)
     word = CREDENTIAL_WORDS[credential]
-    if passed:
-        assert use is not None
+    link = use.slot.placement.link if use is not None else PLACEMENT_UNUSED
+    if use is not None and link in SDK_LINKS:
+        placement = use.slot.placement
         summary = (
             f"A hard-coded {word} is passed as {use.slot.name} to {placement.target} "
             f"(line {placement.line}): the {placement.link} link, which ends credential "
             "resolution before the provider chain starts."
         )
         runtime = _RUNTIME_BY_LINK[placement.link].format(target=placement.target)
+        steps = credential_steps(placement)
+    elif use is not None and link == PLACEMENT_ENV:
+        placement = use.slot.placement
+        summary = (
+            f"A hard-coded {word} is written into the environment variable {use.slot.name} by "
+            f"{placement.target} (line {placement.line}): link 1 (env) of the credential chain."
+        )
+        runtime = _RUNTIME_ENV.format(target=placement.target)
+        steps = credential_steps(CredentialPlacement("env", placement.target, placement.line))
     else:
-        summary = f"A hard-coded {word} is written in the source (line {line})."
+        summary = f"A hard-coded {word} is written in the source (line {line}){where_phrase(use)}."
         runtime = _RUNTIME_UNPLACED
+        unplaced = CredentialPlacement(PLACEMENT_EXPLICIT, "wherever it is passed", None)
+        steps = credential_steps(unplaced, STATUS_WHERE_PASSED)
     if temporary:
         runtime += _TEMPORARY_KEY
     if credential == SESSION_TOKEN and use is not None and _token_without_key(use):
         runtime += _TOKEN_ALONE
-    return Explanation(
-        chain="credential",
-        summary=summary,
-        steps=credential_steps(placement),
-        runtime=runtime,
-        fix=FIX,
-    )
+    return Explanation(chain="credential", summary=summary, steps=steps, runtime=runtime, fix=FIX)
 
 
 def _token_without_key(use: CredentialUse) -> bool:

@@ -7,7 +7,7 @@ import libcst as cst
 from credlint.checks.credential_slots import ACCESS_KEY_ID, CREDENTIAL_RULE_PROVIDERS, credential_uses
 from credlint.checks.hardcoded import best_use, hardcoded_explanation, where_phrase
 from credlint.checks.literals import StringPiece
-from credlint.checks.string_roots import StringRootRule, node_for_span
+from credlint.checks.string_roots import StringRootRule, node_for_span, text_span
 from credlint.secrets import find_access_key_ids, is_documentation_example
 
 
@@ -31,6 +31,7 @@ class HardcodedAccessKeyId(StringRootRule):
                 f"Hard-coded AWS access key ID{where_phrase(use)}",
                 hardcoded_explanation(ACCESS_KEY_ID, use, line, temporary=key_id.startswith("ASIA")),
                 secret=key_id,
+                span=text_span(self, node, key_id),
             )
 
     def check_comment(self, node: cst.Comment) -> None:
@@ -42,4 +43,5 @@ class HardcodedAccessKeyId(StringRootRule):
                     "Hard-coded AWS access key ID in a comment",
                     hardcoded_explanation(ACCESS_KEY_ID, None, line, temporary=match.group().startswith("ASIA")),
                     secret=match.group(),
+                    span=text_span(self, node, match.group()),
                 )

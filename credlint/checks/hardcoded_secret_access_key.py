@@ -6,6 +6,7 @@ import libcst as cst
 
 from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SECRET_ACCESS_KEY, literals_in_slots
 from credlint.checks.hardcoded import hardcoded_explanation, where_phrase
+from credlint.checks.string_roots import text_span
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_secret_access_key
 
@@ -25,4 +26,5 @@ class HardcodedSecretAccessKey(Rule):
                 f"Hard-coded AWS secret access key{where_phrase(use)}",
                 hardcoded_explanation(SECRET_ACCESS_KEY, use, line),
                 secret=use.value,
+                span=text_span(self, node, use.value),
             )

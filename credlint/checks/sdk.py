@@ -182,12 +182,17 @@ def classify_call(owner: cst.MetadataDependent, call: cst.Call, depth: int = 0) 
         return SdkCall(SET_CREDENTIALS, library, "session.set_credentials(...)")
     if method not in SESSION_METHODS:
         return None
-    session = _session_behind(owner, func.value, depth)
-    if session is None:
-        return None
-    session_call, session_model = session
     kind = SESSION_METHODS[method]
     service = _service_name(owner, call)
+    session = _session_behind(owner, func.value, depth)
+    if session is None:
+        # A session made elsewhere and handed in (self.session, a parameter): recognised by name,
+        # as in the aws-doc-sdk-examples style of code; what it was built with is unknown here.
+        receiver = cst.helpers.get_full_name_for_node(func.value) or ""
+        if "session" not in receiver.lower() or service is None:
+            return None
+        return SdkCall(kind, "boto3", _label(f"{receiver}.{method}", service), service)
+    session_call, session_model = session
     return SdkCall(kind, session_model.library, _label(f"session.{method}", service), service, session_call)
 
 
