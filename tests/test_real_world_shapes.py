@@ -87,7 +87,7 @@ RESPONSE = {
         'import boto3\nSECRET_ARN = "arn/Prod/Billing/Stripe2024/ApiKeyRotatioV3"\n',
         'import boto3\nsecret_param = "/Prod/Billing/Service2/DatabaseMasterPwd12"\n',
         f'import boto3\nboto3.client("secretsmanager").create_secret(Name="db", SecretString="{SECRET}")\n',
-        f'def test(monkeypatch):\n    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")\n',
+        'def test(monkeypatch):\n    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")\n',
     ],
     ids=["secret-name", "secret-arn", "ssm-parameter", "secrets-manager-value", "moto-testing"],
 )
