@@ -38,3 +38,23 @@ def test_example_produces_exactly_the_marked_findings(example) -> None:
     result = lint_source(example.path, example.source.encode(), list(RULES.values()))
     found = sorted((finding.span.line, finding.code) for finding in result.findings)
     assert found == sorted(example.expected), f"{example.page} block at line {example.first_line}"
+
+
+def test_installed_cli_agrees_with_every_page(tmp_path) -> None:
+    """The same page examples, written to files and checked by the installed command."""
+    import json
+
+    from tests.conftest import run_cli
+
+    expected = set()
+    for number, example in enumerate(EXAMPLES):
+        path = f"example_{number:03d}/{example.path}"
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(example.source)
+        expected |= {(path, line, code) for line, code in example.expected}
+    result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
+    document = json.loads(result.stdout)
+    found = {(f["path"], f["line"], f["code"]) for f in document["findings"]}
+    assert found == expected
+    assert document["errors"] == []
