@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional, Protocol
+
+import libcst as cst
 
 from credlint.chain import STATUS_WHERE_PASSED, CredentialPlacement, Explanation, credential_steps
 from credlint.checks.credential_slots import (
@@ -13,8 +15,14 @@ from credlint.checks.credential_slots import (
     PLACEMENT_UNUSED,
     SESSION_TOKEN,
     CredentialUse,
+    credential_uses,
+    literals_in_slots,
 )
+from credlint.checks.literals import StringPiece
 from credlint.checks.sdk import CLIENT, RESOURCE
+from credlint.checks.string_roots import node_for_span, text_span
+from credlint.rule import Rule
+from credlint.secrets import find_access_key_ids, is_documentation_example
 
 CREDENTIAL_WORDS = {
     ACCESS_KEY_ID: "access key ID",
@@ -124,3 +132,58 @@ def hardcoded_explanation(
 def _token_without_key(use: CredentialUse) -> bool:
     call = use.slot.sdk_call
     return call is not None and call.kind in (CLIENT, RESOURCE) and ACCESS_KEY_ID not in use.slot.given_with
+
+
+class Explainer(Protocol):
+    def __call__(
+        self, credential: str, use: Optional[CredentialUse], line: int, *, temporary: bool = False
+    ) -> Explanation: ...
+
+
+def report_key_ids(
+    rule: Rule,
+    root: cst.BaseExpression,
+    text: str,
+    pieces: list[StringPiece],
+    *,
+    examples: bool,
+    label: str,
+    explain: Explainer,
+) -> None:
+    """Report each access key id in a string expression: the documentation ones or the others."""
+    for match in find_access_key_ids(text):
+        key_id = match.group()
+        if is_documentation_example(key_id) != examples:
+            continue
+        node = node_for_span(root, pieces, match.start(), match.end())
+        if node is None:
+            continue
+        use = best_use(credential_uses(rule, root))
+        rule.report(
+            node,
+            f"{label}{where_phrase(use)}",
+            explain(ACCESS_KEY_ID, use, rule.line_of(node), temporary=key_id.startswith("ASIA")),
+            secret=key_id,
+            span=text_span(rule, node, key_id),
+        )
+
+
+def report_slot_literals(
+    rule: Rule,
+    module: cst.Module,
+    credential: str,
+    *,
+    accept: Callable[[str], bool],
+    label: str,
+    explain: Explainer,
+) -> None:
+    """Report each literal that reaches a slot for credential and that accept() takes."""
+    for node, use in literals_in_slots(rule, module, credential):
+        if accept(use.value):
+            rule.report(
+                node,
+                f"{label}{where_phrase(use)}",
+                explain(credential, use, rule.line_of(node)),
+                secret=use.value,
+                span=text_span(rule, node, use.value),
+            )

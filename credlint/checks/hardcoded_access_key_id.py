@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import ACCESS_KEY_ID, CREDENTIAL_RULE_PROVIDERS, credential_uses
-from credlint.checks.hardcoded import best_use, hardcoded_explanation, where_phrase
+from credlint.checks.credential_slots import ACCESS_KEY_ID, CREDENTIAL_RULE_PROVIDERS
+from credlint.checks.hardcoded import hardcoded_explanation, report_key_ids
 from credlint.checks.literals import StringPiece
-from credlint.checks.string_roots import StringRootRule, node_for_span, text_span
+from credlint.checks.string_roots import StringRootRule, text_span
 from credlint.secrets import find_access_key_ids, is_documentation_example
+
+LABEL = "Hard-coded AWS access key ID"
 
 
 class HardcodedAccessKeyId(StringRootRule):
@@ -17,31 +19,16 @@ class HardcodedAccessKeyId(StringRootRule):
     METADATA_DEPENDENCIES = CREDENTIAL_RULE_PROVIDERS
 
     def check_string(self, root: cst.BaseExpression, text: str, pieces: list[StringPiece]) -> None:
-        for match in find_access_key_ids(text):
-            key_id = match.group()
-            if is_documentation_example(key_id):
-                continue
-            node = node_for_span(root, pieces, match.start(), match.end())
-            if node is None:
-                continue
-            use = best_use(credential_uses(self, root))
-            line = self.line_of(node)
-            self.report(
-                node,
-                f"Hard-coded AWS access key ID{where_phrase(use)}",
-                hardcoded_explanation(ACCESS_KEY_ID, use, line, temporary=key_id.startswith("ASIA")),
-                secret=key_id,
-                span=text_span(self, node, key_id),
-            )
+        report_key_ids(self, root, text, pieces, examples=False, label=LABEL, explain=hardcoded_explanation)
 
     def check_comment(self, node: cst.Comment) -> None:
         for match in find_access_key_ids(node.value):
-            if not is_documentation_example(match.group()):
-                line = self.line_of(node)
+            key_id = match.group()
+            if not is_documentation_example(key_id):
                 self.report(
                     node,
-                    "Hard-coded AWS access key ID in a comment",
-                    hardcoded_explanation(ACCESS_KEY_ID, None, line, temporary=match.group().startswith("ASIA")),
-                    secret=match.group(),
-                    span=text_span(self, node, match.group()),
+                    f"{LABEL} in a comment",
+                    hardcoded_explanation(ACCESS_KEY_ID, None, self.line_of(node), temporary=key_id.startswith("ASIA")),
+                    secret=key_id,
+                    span=text_span(self, node, key_id),
                 )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SECRET_ACCESS_KEY, literals_in_slots
-from credlint.checks.hardcoded import hardcoded_explanation, where_phrase
-from credlint.checks.string_roots import text_span
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SECRET_ACCESS_KEY
+from credlint.checks.hardcoded import hardcoded_explanation, report_slot_literals
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_secret_access_key
+
+
+def is_real_secret_access_key(value: str) -> bool:
+    return not is_documentation_example(value) and looks_like_secret_access_key(value)
 
 
 class HardcodedSecretAccessKey(Rule):
@@ -17,14 +20,11 @@ class HardcodedSecretAccessKey(Rule):
     METADATA_DEPENDENCIES = CREDENTIAL_RULE_PROVIDERS
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, use in literals_in_slots(self, original_node, SECRET_ACCESS_KEY):
-            if is_documentation_example(use.value) or not looks_like_secret_access_key(use.value):
-                continue
-            line = self.line_of(node)
-            self.report(
-                node,
-                f"Hard-coded AWS secret access key{where_phrase(use)}",
-                hardcoded_explanation(SECRET_ACCESS_KEY, use, line),
-                secret=use.value,
-                span=text_span(self, node, use.value),
-            )
+        report_slot_literals(
+            self,
+            original_node,
+            SECRET_ACCESS_KEY,
+            accept=is_real_secret_access_key,
+            label="Hard-coded AWS secret access key",
+            explain=hardcoded_explanation,
+        )

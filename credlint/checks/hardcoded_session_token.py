@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SESSION_TOKEN, literals_in_slots
-from credlint.checks.hardcoded import hardcoded_explanation, where_phrase
-from credlint.checks.string_roots import text_span
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SESSION_TOKEN
+from credlint.checks.hardcoded import hardcoded_explanation, report_slot_literals
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_session_token
+
+
+def is_real_session_token(value: str) -> bool:
+    return not is_documentation_example(value) and looks_like_session_token(value)
 
 
 class HardcodedSessionToken(Rule):
@@ -17,14 +20,11 @@ class HardcodedSessionToken(Rule):
     METADATA_DEPENDENCIES = CREDENTIAL_RULE_PROVIDERS
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, use in literals_in_slots(self, original_node, SESSION_TOKEN):
-            if is_documentation_example(use.value) or not looks_like_session_token(use.value):
-                continue
-            line = self.line_of(node)
-            self.report(
-                node,
-                f"Hard-coded AWS session token{where_phrase(use)}",
-                hardcoded_explanation(SESSION_TOKEN, use, line),
-                secret=use.value,
-                span=text_span(self, node, use.value),
-            )
+        report_slot_literals(
+            self,
+            original_node,
+            SESSION_TOKEN,
+            accept=is_real_session_token,
+            label="Hard-coded AWS session token",
+            explain=hardcoded_explanation,
+        )
