@@ -1,0 +1,356 @@
+"""Time credlint next to detect-secrets and bandit on the same Python files, and print ratios.
+
+Why: the README promises a speed comparison with the tools people already run for secrets;
+this script produces those numbers. Run it with the project's virtual environment:
+
+    python benchmarks/compare.py PATH [PATH ...] [--runs N]      # default 5 runs
+    python benchmarks/compare.py --single-file FILE [--runs N]
+
+The first form collects every .py file under the PATHs once and gives that same explicit
+list to every tool, each started as a subprocess and timed with time.perf_counter:
+
+    credlint check --no-explain --format json FILES
+    detect-secrets scan --all-files FILES
+    bandit -q -f json -t B105,B106,B107 -r FILES     (bandit's hard-coded password tests)
+
+It prints each tool's median, min and max wall time, its file and finding counts (parsed
+from its JSON report) and each peer's median as a ratio of credlint's. To keep it fair:
+
+* Files, not directories, are passed: given directories, detect-secrets lists git-tracked
+  files, credlint honours .gitignore and its excludes and bandit its own; all three check
+  every file named on the command line.
+* Every tool runs in the deepest directory containing all PATHs, with file names relative
+  to it: detect-secrets silently skips files outside its working directory.
+* A list longer than ARG_BUDGET bytes is cut into chunks, the same chunks for every tool;
+  a run's time is the sum of its chunks' times.
+* Every file is read once before timing so the page cache is warm for all tools, and the
+  tools take turns within each run so changes in machine load are shared.
+* Files over credlint's default max-file-size (MAX_FILE_SIZE) are left out for every tool:
+  credlint would skip them while the peers scan them (detect-secrets takes ~40 s on moto's
+  4.7 MB iam/aws_managed_policies.py), which would skew the ratios. Each one is named.
+* Tools otherwise run with their defaults: credlint and detect-secrets use a process per
+  CPU, bandit one process.
+
+The second form measures start-up: a fresh `credlint check FILE` process next to
+`python -c pass` and `python -c "import libcst"` with the same interpreter, each warmed up
+once untimed, then run in turns.
+
+Tools are looked up next to sys.executable, then on PATH; a missing one is reported and
+skipped. Only counts are printed, never what a tool found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+# Bytes of file names per command line; Linux allows 2 MiB of arguments, macOS 1 MiB.
+ARG_BUDGET = 100_000
+# credlint's default max-file-size; it skips larger files, so no tool is given them.
+MAX_FILE_SIZE = 2_000_000
+ERRORS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a tool's JSON report says; None where the report does not say."""
+
+    findings: int = 0
+    checked: Optional[int] = None
+    errors: Optional[tuple[str, ...]] = None
+
+    def __add__(self, other: Counts) -> Counts:
+        checked = None if self.checked is None or other.checked is None else self.checked + other.checked
+        errors = None if self.errors is None or other.errors is None else self.errors + other.errors
+        return Counts(self.findings + other.findings, checked, errors)
+
+
+def credlint_counts(report: dict[str, Any]) -> Counts:
+    errors = tuple(f"{error['kind']}: {error['path']}" for error in report["errors"])
+    return Counts(report["summary"]["findings"], report["summary"]["files_checked"], errors)
+
+
+def detect_secrets_counts(baseline: dict[str, Any]) -> Counts:
+    return Counts(sum(len(secrets) for secrets in baseline["results"].values()))
+
+
+def bandit_counts(report: dict[str, Any]) -> Counts:
+    checked = sum(1 for name in report["metrics"] if name != "_totals")
+    errors = tuple(f"error: {error['filename']}" for error in report["errors"])
+    return Counts(len(report["results"]), checked, errors)
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    arguments: tuple[str, ...]
+    ok_statuses: frozenset[int]
+    count: Callable[[dict[str, Any]], Counts]
+
+
+CREDLINT = Tool(
+    "credlint",
+    ("check", "--no-explain", "--format", "json"),
+    # 1: findings; 2: some files could not be checked, listed in the report's errors.
+    frozenset({0, 1, 2}),
+    credlint_counts,
+)
+PEERS = (
+    Tool("detect-secrets", ("scan", "--all-files"), frozenset({0}), detect_secrets_counts),
+    Tool("bandit", ("-q", "-f", "json", "-t", "B105,B106,B107", "-r"), frozenset({0, 1}), bandit_counts),
+)
+
+
+class ToolFailed(Exception):
+    """A tool exited with an unexpected status or wrote no readable JSON report."""
+
+    def __init__(self, reason: str, stderr: str) -> None:
+        super().__init__(reason)
+        self.stderr = stderr
+
+
+@dataclass
+class Measurement:
+    executable: str
+    times: list[float] = field(default_factory=list)
+    counts: Counts = Counts()
+    stderr: list[str] = field(default_factory=list)
+
+
+def find_tool(name: str) -> Optional[str]:
+    """The tool's script in the running interpreter's bin directory, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+def timed(command: Sequence[str], cwd: Optional[Path] = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, capture_output=True, encoding="utf-8", errors="replace")
+    return time.perf_counter() - start, completed
+
+
+def python_files(paths: Sequence[Path]) -> list[Path]:
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(candidate for candidate in path.rglob("*.py") if candidate.is_file())
+        elif path.suffix == ".py":
+            found.add(path)
+    return sorted(found)
+
+
+def common_root(paths: Sequence[Path]) -> Path:
+    return Path(os.path.commonpath([path if path.is_dir() else path.parent for path in paths]))
+
+
+def chunked(names: Sequence[str], budget: int = ARG_BUDGET) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for name in names:
+        cost = len(os.fsencode(name)) + 1
+        if chunks[-1] and size + cost > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(name)
+        size += cost
+    return chunks
+
+
+def warm_page_cache(files: Sequence[Path]) -> None:
+    for path in files:
+        path.read_bytes()
+
+
+def run_once(
+    tool: Tool, executable: str, chunks: Sequence[Sequence[str]], cwd: Path
+) -> tuple[float, Counts, list[str]]:
+    """One run of a tool over every chunk: total seconds, summed counts, non-empty stderr."""
+    seconds, counts, stderr = 0.0, Counts(0, 0, ()), []
+    for chunk in chunks:
+        elapsed, completed = timed([executable, *tool.arguments, *chunk], cwd)
+        if completed.returncode not in tool.ok_statuses:
+            raise ToolFailed(f"exit status {completed.returncode}", completed.stderr)
+        try:
+            counts += tool.count(json.loads(completed.stdout))
+        except (ValueError, KeyError, TypeError) as error:
+            raise ToolFailed(f"no readable JSON report ({error!r})", completed.stderr) from None
+        seconds += elapsed
+        if completed.stderr.strip():
+            stderr.append(completed.stderr)
+    return seconds, counts, stderr
+
+
+def measure(tools: Sequence[Tool], chunks: Sequence[Sequence[str]], cwd: Path, runs: int) -> dict[str, Measurement]:
+    """Run the tools in turns, `runs` times; a tool that fails is reported and dropped."""
+    measurements: dict[str, Measurement] = {}
+    for tool in tools:
+        executable = find_tool(tool.name)
+        if executable is None:
+            print(f"{tool.name}: not found next to {sys.executable} or on PATH; skipped")
+        else:
+            measurements[tool.name] = Measurement(executable)
+    by_name = {tool.name: tool for tool in tools}
+    for run in range(1, runs + 1):
+        for name in list(measurements):
+            measurement = measurements[name]
+            try:
+                seconds, counts, stderr = run_once(by_name[name], measurement.executable, chunks, cwd)
+            except ToolFailed as failure:
+                print(f"{name}: failed in run {run}: {failure}; skipped. Its stderr:")
+                print(failure.stderr.rstrip() or "(empty)")
+                del measurements[name]
+                continue
+            measurement.times.append(seconds)
+            measurement.counts = counts
+            measurement.stderr.extend(text for text in stderr if text not in measurement.stderr)
+            print(f"  run {run}/{runs}: {name} {seconds:.2f}s", flush=True)
+    return measurements
+
+
+def versus(seconds: float, credlint_seconds: float) -> str:
+    if seconds >= credlint_seconds:
+        return f"{seconds / credlint_seconds:.1f}x slower than credlint"
+    return f"{credlint_seconds / seconds:.1f}x faster than credlint"
+
+
+def optional(value: Optional[int]) -> str:
+    return "-" if value is None else str(value)
+
+
+def print_table(measurements: dict[str, Measurement], file_count: int) -> None:
+    credlint = measurements.get(CREDLINT.name)
+    baseline = statistics.median(credlint.times) if credlint else None
+    print(
+        f"\n{'tool':<15} {'median':>9} {'min':>9} {'max':>9} "
+        f"{'files':>6} {'checked':>8} {'errors':>7} {'findings':>9}  vs credlint"
+    )
+    for name, measurement in measurements.items():
+        median = statistics.median(measurement.times)
+        counts = measurement.counts
+        errors = None if counts.errors is None else len(counts.errors)
+        ratio = "-" if baseline is None or name == CREDLINT.name else versus(median, baseline)
+        print(
+            f"{name:<15} {median:>8.2f}s {min(measurement.times):>8.2f}s {max(measurement.times):>8.2f}s "
+            f"{file_count:>6} {optional(counts.checked):>8} {optional(errors):>7} {counts.findings:>9}  {ratio}"
+        )
+    print("files: given to the tool; checked/errors: as its report says ('-': it does not say)")
+
+
+def print_notes(measurements: dict[str, Measurement]) -> None:
+    for name, measurement in measurements.items():
+        errors = measurement.counts.errors or ()
+        if errors:
+            print(f"\n{name} could not check {len(errors)} file(s):")
+            for error in errors[:ERRORS_SHOWN]:
+                print(f"  {error}")
+            if len(errors) > ERRORS_SHOWN:
+                print(f"  ... and {len(errors) - ERRORS_SHOWN} more")
+        for text in measurement.stderr:
+            print(f"\n{name} wrote to stderr:\n{text.rstrip()}")
+
+
+def compare(paths: Sequence[Path], runs: int) -> int:
+    files: list[Path] = []
+    for path in python_files(paths):
+        if path.stat().st_size <= MAX_FILE_SIZE:
+            files.append(path)
+        else:
+            print(f"left out (over {MAX_FILE_SIZE:,} bytes, credlint's max-file-size): {path}")
+    if not files:
+        print("no .py files to check under the given paths")
+        return 1
+    root = common_root(paths)
+    chunks = chunked([path.relative_to(root).as_posix() for path in files])
+    warm_page_cache(files)
+    print(
+        f"{len(files)} .py files under {len(paths)} path(s); every tool runs in {root} on the same list, "
+        f"{len(chunks)} command line(s) per run; {runs} run(s); {os.cpu_count()} CPU(s)"
+    )
+    measurements = measure((CREDLINT, *PEERS), chunks, root, runs)
+    print_table(measurements, len(files))
+    print_notes(measurements)
+    return 0 if CREDLINT.name in measurements else 1
+
+
+def single_file(path: Path, runs: int) -> int:
+    """Start-up cost: a fresh credlint process on one file next to bare and libcst-importing interpreters."""
+    credlint = find_tool(CREDLINT.name)
+    if credlint is None:
+        print(f"credlint: not found next to {sys.executable} or on PATH")
+        return 1
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        'python -c "import libcst"': [sys.executable, "-c", "import libcst"],
+        "credlint check FILE": [credlint, "check", str(path)],
+    }
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for run in range(runs + 1):
+        for label, command in commands.items():
+            seconds, completed = timed(command)
+            # credlint writes to stderr only when something went wrong; a traceback exits 1.
+            if completed.returncode not in (0, 1) or completed.stderr.strip():
+                print(f"{label}: exit status {completed.returncode}. Its stderr:")
+                print(completed.stderr.rstrip() or "(empty)")
+                return 1
+            if run:
+                times[label].append(seconds)
+    line_count = len(path.read_bytes().splitlines())
+    print(f"{path} ({line_count} lines); interpreter {sys.executable}; {runs} run(s) after one warm-up\n")
+    print(f"{'command':<28} {'median':>10} {'min':>10} {'max':>10}")
+    for label, samples in times.items():
+        milliseconds = [statistics.median(samples) * 1000, min(samples) * 1000, max(samples) * 1000]
+        print(f"{label:<28} " + " ".join(f"{value:>8.1f}ms" for value in milliseconds))
+    credlint_median = statistics.median(times["credlint check FILE"])
+    for label in ("python -c pass", 'python -c "import libcst"'):
+        baseline = statistics.median(times[label])
+        print(
+            f"credlint check FILE takes {credlint_median / baseline:.1f}x as long as {label} "
+            f"({(credlint_median - baseline) * 1000:+.0f}ms)"
+        )
+    return 0
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Time credlint next to detect-secrets and bandit; see the docstring.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories to scan")
+    parser.add_argument("--runs", type=positive_int, default=5, help="timed runs per tool (default 5)")
+    parser.add_argument("--single-file", type=Path, metavar="FILE", help="measure start-up on one file instead")
+    args = parser.parse_args(argv)
+    if bool(args.paths) == (args.single_file is not None):
+        parser.error("give one or more PATHs, or --single-file FILE")
+    given = args.paths if args.single_file is None else [args.single_file]
+    missing = [path for path in given if not path.exists()]
+    if missing:
+        parser.error(f"no such file or directory: {missing[0]}")
+    args.paths = [path.absolute() for path in args.paths]
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    if args.single_file is not None:
+        return single_file(args.single_file, args.runs)
+    return compare(args.paths, args.runs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
