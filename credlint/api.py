@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pathspec
-from pathspec.pattern import Pattern
+if TYPE_CHECKING:  # imported where used: checking one file needs neither
+    import pathspec
+    from pathspec.pattern import Pattern
 
 from credlint.config import Config, ConfigFinder
 from credlint.engine import FileResult, lint_source
@@ -60,6 +60,8 @@ class PathFilter:
     def _config_spec(self, config: Config) -> pathspec.PathSpec[Pattern]:
         spec = self._config_specs.get(id(config))
         if spec is None:
+            import pathspec
+
             spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclusions)
             self._config_specs[id(config)] = spec
         return spec
@@ -83,6 +85,8 @@ class PathFilter:
 
     def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec[Pattern]]:
         if directory not in self._gitignores:
+            import pathspec
+
             ignore_file = directory / ".gitignore"
             try:
                 lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -162,7 +166,9 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
 def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     ignored: tuple[str, ...] = ()
     relative = _relative(path, config.root)
-    if relative is not None:
+    if relative is not None and config.per_file_ignores:
+        import pathspec
+
         for pattern, codes in config.per_file_ignores.items():
             if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(relative):
                 ignored += codes
@@ -232,5 +238,8 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
         return [check_file(job) for job in file_jobs]
+
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(check_file, file_jobs, chunksize=8))
