@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
     import pathspec
     from pathspec.pattern import Pattern
 
-from credlint.config import Config, ConfigFinder
+from credlint.config import Config, ConfigFinder, RuleSettings
 from credlint.engine import FileResult, lint_source
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
@@ -40,6 +40,7 @@ class FileJob:
     display: str
     codes: tuple[str, ...]
     max_file_size: int
+    settings: RuleSettings
 
 
 def display_path(path: Path) -> str:
@@ -201,7 +202,9 @@ def check_file(job: FileJob) -> FileResult:
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
     rules = [RULES[code] for code in job.codes]
     try:
-        return lint_source(display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes)
+        return lint_source(
+            display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes, settings=job.settings
+        )
     except Exception as error:  # a bug in one rule must not cost the report on every other file
         message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
         return FileResult(error=FileError(display, message, "internal-error"))
@@ -220,7 +223,10 @@ def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[in
         if path in seen:
             continue
         seen.add(path)
-        file_jobs.append(FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size))
+        settings = RuleSettings(region_from=config.region_from)
+        file_jobs.append(
+            FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings)
+        )
     results = _run(file_jobs, jobs)
     findings: list[Finding] = []
     for result in results:

@@ -24,6 +24,22 @@ DEFAULT_EXCLUDE = (
 DEFAULT_MAX_FILE_SIZE = 2_000_000
 
 
+REGION_FROM_VALUES = ("environment",)
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The settings rules read, delivered with each file (never a global)."""
+
+    # "environment": the team provides AWS_DEFAULT_REGION to every process on purpose.
+    region_from: Optional[str] = None
+    # Where the scanned project itself sets AWS_DEFAULT_REGION, e.g. "Dockerfile:4".
+    declared_region: Optional[str] = None
+
+
+DEFAULT_RULE_SETTINGS = RuleSettings()
+
+
 class ConfigError(ValueError):
     """A configuration problem, worded as one line that names the key."""
 
@@ -42,6 +58,7 @@ class Config:
     force_exclude: bool = False
     respect_gitignore: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    region_from: Optional[str] = None
 
     def enabled(self, code: str) -> bool:
         """ruff's rule: the most specific of select/ignore that matches wins; ignore wins ties."""
@@ -80,6 +97,12 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _region_from(key: str, value: Any) -> str:
+    if value not in REGION_FROM_VALUES:
+        raise ConfigError(f"`{key}` must be one of: {', '.join(repr(v) for v in REGION_FROM_VALUES)}")
+    return str(value)
+
+
 def _per_file_ignores(key: str, value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [codes]")
@@ -95,6 +118,7 @@ _PARSERS = {
     "force-exclude": ("force_exclude", _bool),
     "respect-gitignore": ("respect_gitignore", _bool),
     "max-file-size": ("max_file_size", _positive_int),
+    "region-from": ("region_from", _region_from),
 }
 
 

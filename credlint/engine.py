@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from credlint.chain import no_chain_explanation
+from credlint.config import DEFAULT_RULE_SETTINGS, RuleSettings
 from credlint.finding import FileError, Finding, Span
 from credlint.prefilter import FileProbe
 from credlint.registry import PARSE_ERROR_RULE, RuleInfo
@@ -48,7 +49,14 @@ def decode_python(source: bytes) -> str:
         raise DecodeError(f"is not valid {declared} (byte {error.start}); skipped") from None
 
 
-def lint_source(path: str, source: bytes, rules: Sequence[RuleInfo], *, check_parse: bool = True) -> FileResult:
+def lint_source(
+    path: str,
+    source: bytes,
+    rules: Sequence[RuleInfo],
+    *,
+    check_parse: bool = True,
+    settings: RuleSettings = DEFAULT_RULE_SETTINGS,
+) -> FileResult:
     """Check one file's bytes with the rules whose triggers occur in them."""
     probe = FileProbe(source)
     active = [info for info in rules if info.implementation and info.triggered_by(probe)]
@@ -58,17 +66,24 @@ def lint_source(path: str, source: bytes, rules: Sequence[RuleInfo], *, check_pa
         text = decode_python(source)
     except DecodeError as error:
         return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
-    return _lint_tree(path, text, source, active, report_parse_error=check_parse)
+    return _lint_tree(path, settings, text, source, active, report_parse_error=check_parse)
 
 
 def _lint_tree(
-    path: str, text: str, source: bytes, active: Sequence[RuleInfo], *, report_parse_error: bool
+    path: str,
+    settings: RuleSettings,
+    text: str,
+    source: bytes,
+    active: Sequence[RuleInfo],
+    *,
+    report_parse_error: bool,
 ) -> FileResult:
     import libcst as cst
 
     from credlint.rule import FileContext
     from credlint.suppressions import SUPPRESSION_TRIGGERS, SuppressionCollector
 
+    context = FileContext(path, settings)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -78,7 +93,6 @@ def _lint_tree(
         failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse")
         return FileResult(findings=(failure,) if report_parse_error else ())
 
-    context = FileContext(path)
     visitors = [info.load()(context) for info in active]
     collector = SuppressionCollector() if any(t in source for t in SUPPRESSION_TRIGGERS) else None
     batch: list[cst.BatchableCSTVisitor] = [*visitors, *([collector] if collector else [])]

@@ -11,6 +11,7 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
+from credlint.config import DEFAULT_RULE_SETTINGS, RuleSettings
 from credlint.finding import Finding, Severity, Span
 from credlint.secrets import fingerprint, redact
 
@@ -23,6 +24,7 @@ class FileContext:
     """What a rule may know about the file it checks, beyond its syntax tree."""
 
     path: str
+    settings: RuleSettings = DEFAULT_RULE_SETTINGS
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:
