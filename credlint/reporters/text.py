@@ -25,6 +25,8 @@ def use_colour(stream: IO[str]) -> bool:
 
 
 class TextRenderer:
+    """Renders a report for people: a head line per finding, then (unless --no-explain) its chain."""
+
     def __init__(self, *, colour: bool, explain: bool) -> None:
         self.colour = colour
         self.explain = explain
@@ -34,9 +36,8 @@ class TextRenderer:
 
     def render(self, report: Report) -> str:
         blocks = [self.finding(finding) for finding in report.findings]
-        lines = [block for block in blocks]
-        lines.append(self.summary(report))
-        return ("\n\n" if self.explain else "\n").join(lines) + "\n"
+        blocks.append(self.summary(report))
+        return ("\n\n" if self.explain else "\n").join(blocks) + "\n"
 
     def finding(self, finding: Finding) -> str:
         location = self.paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1")
