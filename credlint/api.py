@@ -30,6 +30,7 @@ class Report:
     findings: tuple[Finding, ...]
     errors: tuple[FileError, ...]
     files_checked: int
+    rules_run: tuple[str, ...] = ()  # codes enabled for at least one checked file, in registry order
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,17 @@ def check_file(job: FileJob) -> FileResult:
         return FileResult(error=FileError(display, message, "internal-error"))
 
 
-def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[int] = None) -> Report:
-    """Check every Python file under paths with the configuration that applies to it."""
+def check_paths(
+    paths: Sequence[str],
+    finder: ConfigFinder,
+    *,
+    jobs: Optional[int] = None,
+    only: Optional[frozenset[Path]] = None,
+) -> Report:
+    """Check every Python file under paths with the configuration that applies to it.
+
+    `only`, when given, limits the run to those files (changed-files mode).
+    """
     errors: list[FileError] = []
     file_jobs: list[FileJob] = []
     seen: set[Path] = set()
@@ -220,7 +230,7 @@ def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[in
             errors.append(item)
             continue
         path, config = item
-        if path in seen:
+        if path in seen or (only is not None and path.resolve() not in only):
             continue
         seen.add(path)
         settings = RuleSettings(region_from=config.region_from)
@@ -237,6 +247,7 @@ def check_paths(paths: Sequence[str], finder: ConfigFinder, *, jobs: Optional[in
         findings=tuple(sorted(findings, key=lambda finding: finding.sort_key)),
         errors=tuple(sorted(errors, key=lambda error: error.path)),
         files_checked=len(file_jobs),
+        rules_run=tuple(code for code in RULES if any(code in job.codes for job in file_jobs)),
     )
 
 

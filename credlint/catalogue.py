@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+PROJECT_URL = "https://github.com/credlint/credlint"
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Not flagged", "References")
 _FENCE = re.compile(r"^```(?P<lang>\w+)?(?P<info>.*)$")
 _EXPECTED = re.compile(r"#\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
@@ -38,6 +39,12 @@ def pages_directory() -> Path:
 def page_path(code: str) -> Optional[Path]:
     matches = sorted(pages_directory().glob(f"{code.upper()}-*.md"))
     return matches[0] if matches else None
+
+
+def page_url(code: Optional[str]) -> str:
+    """Where a rule's page is read online; the project's home without a code."""
+    page = page_path(code) if code else None
+    return f"{PROJECT_URL}/blob/main/rules/{page.name}" if page else PROJECT_URL
 
 
 def sections(text: str) -> list[str]:

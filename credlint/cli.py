@@ -1,4 +1,4 @@
-"""The command line: `credlint check`, `rules` and `explain`, over the api."""
+"""The command line: `credlint check`, `baseline`, `rules` and `explain`, over the api."""
 
 from __future__ import annotations
 
@@ -7,16 +7,35 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from credlint import __version__
 from credlint.config import ConfigError, ConfigFinder, Overrides, read_pyproject
+from credlint.finding import Severity
+
+if TYPE_CHECKING:
+    from credlint.api import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github")
+DEFAULT_BASELINE = ".credlint-baseline.json"
 
 
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """The options that decide which files and rules a run covers, shared by check and baseline."""
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    parser.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable")
+    parser.add_argument("--ignore", type=_codes, default=(), help="comma-separated codes or prefixes to disable")
+    parser.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN")
+    parser.add_argument("--config", type=Path, help="use this pyproject.toml instead of discovering one per file")
+    parser.add_argument(
+        "--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line"
+    )
+    parser.add_argument("--jobs", type=int, help="worker processes (default: number of CPUs)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,18 +47,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser("check", help="check files and directories (default: .)")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    _add_selection(check)
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("-o", "--output-file", type=Path, help="write the report to this file instead of stdout")
     check.add_argument("--no-explain", action="store_true", help="one line per finding, no chain explanation")
-    check.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable")
-    check.add_argument("--ignore", type=_codes, default=(), help="comma-separated codes or prefixes to disable")
-    check.add_argument("--extend-exclude", action="append", default=[], metavar="PATTERN")
-    check.add_argument("--config", type=Path, help="use this pyproject.toml instead of discovering one per file")
-    check.add_argument(
-        "--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line"
-    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--jobs", type=int, help="worker processes (default: number of CPUs)")
+    check.add_argument(
+        "--severity-threshold",
+        choices=[severity.value for severity in Severity],
+        default=Severity.INFO.value,
+        help="exit 1 only for findings at or above this severity (all are still reported)",
+    )
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings this baseline lacks")
+    check.add_argument(
+        "--diff", "--changed-since", dest="diff", metavar="REV", help="check only files changed since a git revision"
+    )
+
+    baseline = commands.add_parser("baseline", help="record today's findings so that checks report only new ones")
+    _add_selection(baseline)
+    baseline.add_argument("-o", "--output-file", type=Path, default=Path(DEFAULT_BASELINE))
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -51,20 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    from credlint.baseline import BaselineError
+    from credlint.changed_files import ChangedFilesError
+
     try:
         if args.command == "check":
             return run_check(args)
+        if args.command == "baseline":
+            return run_baseline(args)
         if args.command == "rules":
             return run_rules(args.format)
         return run_explain(args.code)
-    except ConfigError as error:
+    except (ConfigError, BaselineError, ChangedFilesError) as error:
         print(f"credlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = None) -> Report:
     from credlint.api import check_paths
     from credlint.config import _codes as validate_codes
 
@@ -76,24 +107,69 @@ def run_check(args: argparse.Namespace) -> int:
         fixed = read_pyproject(args.config)
         if fixed is None:
             raise ConfigError(f"{args.config}: has no [tool.credlint] table")
-    finder = ConfigFinder(overrides, fixed)
-    report = check_paths(args.paths, finder, jobs=args.jobs)
+    return check_paths(args.paths, ConfigFinder(overrides, fixed), jobs=args.jobs, only=only)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    only = None
+    if args.diff is not None:
+        from credlint.changed_files import changed_since
+
+        only = changed_since(args.diff, Path.cwd())
+    report = run_selection(args, only)
+    if args.baseline is not None:
+        from credlint.baseline import new_findings
+
+        fresh, _ = new_findings(report.findings, args.baseline)
+        report = replace(report, findings=tuple(fresh))
+    rendered = render(report, args)
+    if args.format in ("text", "github"):
+        for error in report.errors:
+            print(f"credlint: error: {error.message}", file=sys.stderr)
+    if args.output_file is not None:
+        args.output_file.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+    if report.errors:
+        return EXIT_ERROR
+    threshold = Severity(args.severity_threshold).rank
+    failing = [finding for finding in report.findings if finding.severity.rank >= threshold]
+    if failing and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def render(report: Report, args: argparse.Namespace) -> str:
     if args.format == "json":
         from credlint.reporters.json import render as render_json
 
-        sys.stdout.write(render_json(report))
-    else:
-        from credlint.reporters.text import render as render_text
-        from credlint.reporters.text import use_colour
+        return render_json(report)
+    if args.format == "sarif":
+        from credlint.reporters.sarif import render as render_sarif
 
-        for error in report.errors:
-            print(f"credlint: error: {error.message}", file=sys.stderr)
-        sys.stdout.write(render_text(report, colour=use_colour(sys.stdout), explain=not args.no_explain))
-    if report.errors:
-        return EXIT_ERROR
-    if report.findings and not args.exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        return render_sarif(report)
+    if args.format == "github":
+        from credlint.reporters.github import render as render_github
+
+        return render_github(report)
+    from credlint.reporters.text import render as render_text
+    from credlint.reporters.text import use_colour
+
+    colour = args.output_file is None and use_colour(sys.stdout)
+    return render_text(report, colour=colour, explain=not args.no_explain)
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    from credlint.baseline import render_baseline
+
+    report = run_selection(args)
+    args.output_file.write_text(render_baseline(report.findings, args.output_file), encoding="utf-8")
+    for error in report.errors:
+        print(f"credlint: error: {error.message}", file=sys.stderr)
+    print(f"Wrote {len(report.findings)} finding(s) to {args.output_file}.", file=sys.stderr)
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
 
 
 def run_rules(output_format: str) -> int:
@@ -106,9 +182,9 @@ def run_rules(output_format: str) -> int:
         ]
         print(json.dumps(rows, indent=2))
         return EXIT_CLEAN
-    print(f"{'code':<6} {'name':<30} {'category':<21} {'severity':<8} summary")
+    print(f"{'code':<6} {'name':<34} {'category':<21} {'severity':<8} summary")
     for r in RULES.values():
-        print(f"{r.code:<6} {r.name:<30} {r.category:<21} {r.severity.value:<8} {r.summary}")
+        print(f"{r.code:<6} {r.name:<34} {r.category:<21} {r.severity.value:<8} {r.summary}")
     return EXIT_CLEAN
 
 
