@@ -5,6 +5,7 @@ this script produces those numbers. Run it with the project's virtual environmen
 
     python benchmarks/compare.py PATH [PATH ...] [--runs N]      # default 5 runs
     python benchmarks/compare.py --single-file FILE [--runs N]
+    python benchmarks/compare.py --relint FILE [--runs N]
 
 The first form collects every .py file under the PATHs once and gives that same explicit
 list to every tool, each started as a subprocess and timed with time.perf_counter:
@@ -34,6 +35,10 @@ from its JSON report) and each peer's median as a ratio of credlint's. To keep i
 The second form measures start-up: a fresh `credlint check FILE` process next to
 `python -c pass` and `python -c "import libcst"` with the same interpreter, each warmed up
 once untimed, then run in turns.
+
+The third form measures what the language server does after each edit: check the buffer
+again in a warm process (imports done), with a one-character edit before every check, so
+nothing is reused between checks.
 
 Tools are looked up next to sys.executable, then on PATH; a missing one is reported and
 skipped. Only counts are printed, never what a tool found.
@@ -322,6 +327,28 @@ def single_file(path: Path, runs: int) -> int:
     return 0
 
 
+def relint(path: Path, runs: int) -> int:
+    """The language server's cost per edit: check_source on a warm process, after a small edit."""
+    from credlint.api import check_source
+    from credlint.config import ConfigFinder, Overrides
+
+    text = path.read_text(encoding="utf-8")
+    check_source(path, text.encode(), ConfigFinder(Overrides()))  # warm-up: imports, caches of the interpreter
+    samples = []
+    for run in range(max(runs, 5)):
+        edited = f"{text}# edit {run}\n".encode()
+        start = time.perf_counter()
+        report = check_source(path, edited, ConfigFinder(Overrides()))
+        samples.append(time.perf_counter() - start)
+    line_count = len(text.splitlines())
+    print(f"{path} ({line_count} lines), {len(samples)} checks after an edit, {len(report.findings)} finding(s)")
+    print(
+        f"median {statistics.median(samples) * 1000:.1f}ms, min {min(samples) * 1000:.1f}ms, "
+        f"max {max(samples) * 1000:.1f}ms per check"
+    )
+    return 0
+
+
 def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -334,10 +361,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories to scan")
     parser.add_argument("--runs", type=positive_int, default=5, help="timed runs per tool (default 5)")
     parser.add_argument("--single-file", type=Path, metavar="FILE", help="measure start-up on one file instead")
+    parser.add_argument("--relint", type=Path, metavar="FILE", help="measure a warm check after an edit instead")
     args = parser.parse_args(argv)
-    if bool(args.paths) == (args.single_file is not None):
-        parser.error("give one or more PATHs, or --single-file FILE")
-    given = args.paths if args.single_file is None else [args.single_file]
+    single = args.single_file or args.relint
+    if bool(args.paths) == (single is not None) or (args.single_file and args.relint):
+        parser.error("give one or more PATHs, or --single-file FILE, or --relint FILE")
+    given = args.paths if single is None else [single]
     missing = [path for path in given if not path.exists()]
     if missing:
         parser.error(f"no such file or directory: {missing[0]}")
@@ -349,6 +378,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     if args.single_file is not None:
         return single_file(args.single_file, args.runs)
+    if args.relint is not None:
+        return relint(args.relint, args.runs)
     return compare(args.paths, args.runs)
 
 

@@ -181,6 +181,11 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     )
 
 
+def job_for(path: Path, config: Config) -> FileJob:
+    settings = RuleSettings(region_from=config.region_from)
+    return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings)
+
+
 def check_file(job: FileJob) -> FileResult:
     """Read and check one file; every way a file can be unreadable becomes a FileError."""
     display = job.display
@@ -199,6 +204,12 @@ def check_file(job: FileJob) -> FileResult:
     except OSError as error:
         message = f"{display}: cannot be read ({error.strerror}); skipped"
         return FileResult(error=FileError(display, message, "unreadable"))
+    return check_bytes(job, source)
+
+
+def check_bytes(job: FileJob, source: bytes) -> FileResult:
+    """Check one file's content; a bug in one rule costs that file, never the whole report."""
+    display = job.display
     if b"\0" in source[:BINARY_SNIFF_BYTES]:
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
     rules = [RULES[code] for code in job.codes]
@@ -206,7 +217,7 @@ def check_file(job: FileJob) -> FileResult:
         return lint_source(
             display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes, settings=job.settings
         )
-    except Exception as error:  # a bug in one rule must not cost the report on every other file
+    except Exception as error:
         message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
         return FileResult(error=FileError(display, message, "internal-error"))
 
@@ -233,11 +244,21 @@ def check_paths(
         if path in seen or (only is not None and path.resolve() not in only):
             continue
         seen.add(path)
-        settings = RuleSettings(region_from=config.region_from)
-        file_jobs.append(
-            FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings)
-        )
-    results = _run(file_jobs, jobs)
+        file_jobs.append(job_for(path, config))
+    return _report(file_jobs, _run(file_jobs, jobs), errors)
+
+
+def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
+    """Check a buffer that is not on disk yet (an editor's, or stdin) as if it were the file at path."""
+    absolute = path.absolute()
+    config = finder.for_path(absolute)
+    if config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False):
+        return _report([], [], [])
+    job = job_for(absolute, config)
+    return _report([job], [check_bytes(job, source)], [])
+
+
+def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors: list[FileError]) -> Report:
     findings: list[Finding] = []
     for result in results:
         findings.extend(result.findings)

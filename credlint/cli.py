@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--diff", "--changed-since", dest="diff", metavar="REV", help="check only files changed since a git revision"
     )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with the path `-`: read the file from stdin, with the configuration and name of PATH",
+    )
 
     baseline = commands.add_parser("baseline", help="record today's findings so that checks report only new ones")
     _add_selection(baseline)
@@ -72,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="print a rule's catalogue page")
     explain.add_argument("code")
+
+    commands.add_parser("lsp", help="run the language server on stdio (needs `pip install 'credlint[lsp]'`)")
     return parser
 
 
@@ -87,6 +94,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return run_baseline(args)
         if args.command == "rules":
             return run_rules(args.format)
+        if args.command == "lsp":
+            return run_lsp()
         return run_explain(args.code)
     except (ConfigError, BaselineError, ChangedFilesError) as error:
         print(f"credlint: error: {error}", file=sys.stderr)
@@ -95,8 +104,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
 
 
-def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = None) -> Report:
-    from credlint.api import check_paths
+def config_finder(args: argparse.Namespace) -> ConfigFinder:
     from credlint.config import _codes as validate_codes
 
     select = validate_codes("--select", list(args.select)) if args.select is not None else None
@@ -107,7 +115,22 @@ def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = No
         fixed = read_pyproject(args.config)
         if fixed is None:
             raise ConfigError(f"{args.config}: has no [tool.credlint] table")
-    return check_paths(args.paths, ConfigFinder(overrides, fixed), jobs=args.jobs, only=only)
+    return ConfigFinder(overrides, fixed)
+
+
+def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = None) -> Report:
+    from credlint.api import check_paths
+
+    return check_paths(args.paths, config_finder(args), jobs=args.jobs, only=only)
+
+
+def read_stdin(args: argparse.Namespace) -> Report:
+    """An editor's buffer, checked with the configuration of the file it will be saved as."""
+    from credlint.api import check_source
+
+    if args.paths != ["-"]:
+        raise ConfigError("--stdin-filename reads the file from stdin: give `-` as the only path")
+    return check_source(Path(args.stdin_filename), sys.stdin.buffer.read(), config_finder(args))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -118,7 +141,7 @@ def run_check(args: argparse.Namespace) -> int:
         from credlint.changed_files import changed_since
 
         only = changed_since(args.diff, Path.cwd())
-    report = run_selection(args, only)
+    report = read_stdin(args) if args.stdin_filename is not None else run_selection(args, only)
     if args.baseline is not None:
         from credlint.baseline import new_findings
 
@@ -186,6 +209,15 @@ def run_rules(output_format: str) -> int:
     for r in RULES.values():
         print(f"{r.code:<6} {r.name:<34} {r.category:<21} {r.severity.value:<8} {r.summary}")
     return EXIT_CLEAN
+
+
+def run_lsp() -> int:
+    try:
+        from credlint.lsp import serve
+    except ImportError:
+        print("credlint: error: the language server needs pygls: pip install 'credlint[lsp]'", file=sys.stderr)
+        return EXIT_ERROR
+    return serve()
 
 
 def run_explain(code: str) -> int:

@@ -169,3 +169,29 @@ def test_exit_zero(project: Path) -> None:
     result = run_cli(["check", "--exit-zero", "."], cwd=project)
     assert result.returncode == 0 and "CL101" in result.stdout
 
+
+
+def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import credlint_executable
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.credlint]\nselect = ["CL0", "CL1"]\nper-file-ignores = { "tests/**" = ["CL101"] }\n'
+    )
+
+    def check(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [credlint_executable(), "check", "--no-explain", "--stdin-filename", name, "-"],
+            input=LEAKY, cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        )
+
+    flagged = check("src/app.py")
+    assert flagged.returncode == 1
+    assert flagged.stdout.startswith(f"src/app.py:2:{KEY_COLUMN}: CL101 ")
+    assert not (tmp_path / "src").exists()
+    assert check("tests/test_app.py").stdout.splitlines()[0].startswith("tests/test_app.py:2:") is True
+    assert "CL101" not in check("tests/test_app.py").stdout
+    misuse = subprocess.run([credlint_executable(), "check", "--stdin-filename", "a.py", "."], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert misuse.returncode == 2 and "give `-` as the only path" in misuse.stderr

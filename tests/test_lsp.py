@@ -1,0 +1,95 @@
+"""The language server, driven over stdio by a real LSP client (pytest-lsp)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+from credlint.lsp import suppression_edit  # noqa: E402
+
+KEY = "AKIAPRCXEMR26FKM72QG"
+LEAKY = f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{KEY}")\n'
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "credlint", "lsp"]))
+async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    params = types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri())
+    await lsp_client.initialize_session(params)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def next_diagnostics(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+@pytest.mark.asyncio
+async def test_open_edit_and_fix(client: LanguageClient, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.credlint]\nselect = ["CL0", "CL1"]\n')
+    uri = (tmp_path / "app.py").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=LEAKY)
+        )
+    )
+    (found,) = await next_diagnostics(client, uri)
+    assert found.code == "CL101" and found.source == "credlint"
+    column = LEAKY.splitlines()[1].index(KEY)
+    assert (found.range.start.line, found.range.start.character) == (1, column)
+    assert (found.range.end.line, found.range.end.character) == (1, column + len(KEY))
+    assert found.severity == types.DiagnosticSeverity.Error
+    assert found.code_description is not None and found.code_description.href.endswith("CL101-hardcoded-access-key-id.md")
+    assert "never consulted" not in found.message and "explicit" in found.message and KEY not in found.message
+    assert found.related_information and found.related_information[0].location.range.start.line == 1
+
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=found.range,
+            context=types.CodeActionContext(diagnostics=[found]),
+        )
+    )
+    assert actions and actions[0].title.startswith("Suppress CL101")
+
+    key_range = types.Range(start=found.range.start, end=found.range.end)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(range=key_range, text="")],
+        )
+    )
+    assert await next_diagnostics(client, uri) == []
+
+
+def test_suppression_edit_appends_or_merges() -> None:
+    appended = suppression_edit('key = "x"\n', 4, "CL101")
+    assert appended.new_text == "  # credlint: ignore[CL101]" and appended.range.start.character == 9
+    merged = suppression_edit('key = "x"  # credlint: ignore[CL104]\n', 4, "CL101")
+    assert merged.new_text == "CL104, CL101"
+
+
+@pytest.mark.asyncio
+async def test_configuration_is_reread_when_pyproject_changes(client: LanguageClient, tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.credlint]\nselect = ["CL0", "CL1"]\n')
+    uri = (tmp_path / "app.py").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=LEAKY)
+        )
+    )
+    assert [d.code for d in await next_diagnostics(client, uri)] == ["CL101"]
+    pyproject.write_text('[tool.credlint]\nselect = ["CL0", "CL1"]\nignore = ["CL101"]\n')
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=pyproject.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    assert await next_diagnostics(client, uri) == []
