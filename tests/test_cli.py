@@ -14,7 +14,7 @@ from tests.conftest import REPO, run_cli
 
 KEY = "AKIA42YQICSX5QSIJMWQ"
 SECRET = "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"
-LEAKY = f'import boto3\nboto3.client("s3", aws_access_key_id="{KEY}", aws_secret_access_key="{SECRET}")\n'
+LEAKY = f'import boto3\nboto3.client("s3", aws_access_key_id="{KEY}", aws_secret_access_key="{SECRET}", region_name="eu-west-1")\n'
 KEY_COLUMN = LEAKY.splitlines()[1].index(KEY) + 1  # findings span the secret itself
 SECRET_COLUMN = LEAKY.splitlines()[1].index(SECRET) + 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import codes
+from tests.conftest import credential_codes as codes
 
 KEY = "AKIA42YQICSX5QSIJMWQ"
 SECRET = "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"
