@@ -13,6 +13,9 @@ from credlint.finding import Finding, Severity
 WIDTH = 100
 INDENT = "    "
 _SEVERITY_COLOUR = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+# How each chain combines its links: resolution chains stop at the first answer; retry layers
+# multiply their attempts.
+CHAIN_HEADINGS = {"retry": "retry layers, attempts multiply:"}
 
 
 def use_colour(stream: IO[str]) -> bool:
@@ -51,7 +54,8 @@ class TextRenderer:
     def explanation(self, explanation: Explanation) -> str:
         lines = _wrap(explanation.summary, INDENT)
         if explanation.steps:
-            lines.append(f"{INDENT}{explanation.chain} chain, first link that answers wins:")
+            heading = CHAIN_HEADINGS.get(explanation.chain, f"{explanation.chain} chain, first link that answers wins:")
+            lines.append(f"{INDENT}{heading}")
             lines.extend(self.step(step) for step in explanation.steps)
         lines.extend(_wrap("At runtime: " + explanation.runtime, INDENT))
         lines.extend(_wrap("Fix: " + explanation.fix, INDENT))
