@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import credential_codes as codes, credential_lint as lint
+from tests.conftest import credential_codes as codes
+from tests.conftest import credential_lint as lint
 
 KEY = "AKIA42YQICSX5QSIJMWQ"
 SECRET = "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"
