@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
     from pathspec.pattern import Pattern
 
 from credlint.config import Config, ConfigFinder, RuleSettings
+from credlint.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
@@ -182,7 +183,7 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
 
 
 def job_for(path: Path, config: Config) -> FileJob:
-    settings = RuleSettings(region_from=config.region_from)
+    settings = RuleSettings(region_from=config.region_from, declared_region=find_declared_region(config.root))
     return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings)
 
 

@@ -15,6 +15,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Optional
 
 from credlint.secrets import (
     find_access_key_ids,
@@ -55,13 +56,18 @@ class FileProbe:
         return False
 
     @functools.cached_property
+    def tree(self) -> Optional[ast.Module]:
+        """The stdlib parse every candidate check shares; None when Python cannot parse the file,
+        which every check then passes on to LibCST so that it reports what is wrong."""
+        try:
+            return ast.parse(self.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    @functools.cached_property
     def literal_kinds(self) -> frozenset[str]:
         """Which credential shapes some folded string literal of the file has."""
-        try:
-            tree = ast.parse(self.source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return ALL_KINDS  # let LibCST parse it and report what is wrong
-        return _kinds(_folded_strings(tree))
+        return ALL_KINDS if self.tree is None else _kinds(_folded_strings(self.tree))
 
 
 def _kinds(texts: Iterator[str]) -> frozenset[str]:

@@ -18,6 +18,8 @@ from credlint.prefilter import (
     may_hold_secret_access_key,
     may_hold_session_token,
 )
+from credlint.region_candidates import may_create_client_without_region
+from credlint.retry_candidates import may_hold_retry
 from credlint.secrets import ACCESS_KEY_TRIGGERS
 
 if TYPE_CHECKING:
@@ -66,6 +68,15 @@ RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL102", "hardcoded-secret-access-key", HARDCODED_CREDENTIAL, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", *SDK_TRIGGERS), "hardcoded_secret_access_key:HardcodedSecretAccessKey", may_hold_secret_access_key),
     RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), "hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
     RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey", may_hold_example_key),
+    # A client is reported only when it is built on a session or factory imported from an SDK
+    # library, so the file holds "boto"; region_candidates then looks for a call without a region.
+    RuleInfo("CL301", "missing-region", MISSING_REGION, W, "Client for a regional service created with no region the code controls", (b"boto",), "missing_region:MissingRegion", may_create_client_without_region),
+    RuleInfo("CL302", "global-service-without-region", MISSING_REGION, INFO, "Client for a global service (s3, iam, sts...) created with no region", (b"boto",), "global_service_without_region:GlobalServiceWithoutRegion", may_create_client_without_region),
+    RuleInfo("CL303", "aws-region-only", MISSING_REGION, W, "Code sets AWS_REGION, which botocore ignores, and creates clients without a region", (b"REGION",), "aws_region_only:AwsRegionOnly", may_create_client_without_region),
+    RuleInfo("CL401", "retry-any-client-error", RETRY_4XX, W, "Retry loop retries every ClientError without checking the error code", (b"ClientError", b"BotoCoreError", b"exceptions.", b"Exception", b"except:", b"except :", b"tenacity", b"backoff", b"retrying"), "retry_any_client_error:RetryAnyClientError", may_hold_retry),
+    RuleInfo("CL402", "retry-decorator-without-predicate", RETRY_4XX, W, "Retry decorator or recursive handler retries every ClientError without a predicate", (b"ClientError", b"BotoCoreError", b"exceptions.", b"Exception", b"except:", b"except :", b"tenacity", b"backoff", b"retrying"), "retry_decorator_without_predicate:RetryDecoratorWithoutPredicate", may_hold_retry),
+    RuleInfo("CL403", "retry-non-retryable-code", RETRY_4XX, W, "Retry on error codes or 4xx statuses that botocore deliberately does not retry", (b"ClientError", b"BotoCoreError", b"exceptions.", b"Exception", b"except:", b"except :", b"tenacity", b"backoff", b"retrying"), "retry_non_retryable_code:RetryNonRetryableCode", may_hold_retry),
+    RuleInfo("CL404", "retry-without-backoff", RETRY_4XX, INFO, "Retry of throttling or server errors with no delay or a constant delay between attempts", (b"ClientError", b"BotoCoreError", b"exceptions.", b"Exception", b"except:", b"except :", b"tenacity", b"backoff", b"retrying"), "retry_without_backoff:RetryWithoutBackoff", may_hold_retry),
 )}
 # fmt: on
 PARSE_ERROR_RULE = RULES["CL000"]

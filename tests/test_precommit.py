@@ -41,7 +41,7 @@ def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Pat
     assert "app.py:2:" in failing.stdout and "CL101" in failing.stdout
     assert KEY not in failing.stdout
 
-    app.write_text('import boto3\ns3 = boto3.client("s3")\n')
+    app.write_text('import boto3\ns3 = boto3.client("s3", region_name="eu-west-1")\n')
     run(["git", "add", "."], project, env)
     passing = run([pre_commit, "run", "--files", "app.py"], project, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr

@@ -78,6 +78,7 @@ class SdkCall:
     label: str  # how explanations name it, e.g. "boto3.client('s3')"
     service: Optional[str] = None
     session: Optional[cst.Call] = None  # the session construction a client comes from, when known
+    on_default_session: bool = False  # boto3.client()/resource(): built on boto3's module-level session
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -166,7 +167,7 @@ def classify_call(owner: cst.MetadataDependent, call: cst.Call, depth: int = 0) 
         if name in CLIENT_FACTORIES:
             library, kind = CLIENT_FACTORIES[name]
             service = _service_name(owner, call)
-            return SdkCall(kind, library, _label(name, service), service)
+            return SdkCall(kind, library, _label(name, service), service, on_default_session=True)
         if name in SESSION_FACTORIES:
             library, kind = SESSION_FACTORIES[name]
             return SdkCall(kind, library, f"{name}(...)")
