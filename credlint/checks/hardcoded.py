@@ -158,14 +158,26 @@ def report_key_ids(
         node = node_for_span(root, pieces, match.start(), match.end())
         if node is None:
             continue
-        use = best_use(credential_uses(rule, root))
-        rule.report(
-            node,
-            f"{label}{where_phrase(use)}",
-            explain(ACCESS_KEY_ID, use, rule.line_of(node), temporary=key_id.startswith("ASIA")),
-            secret=key_id,
-            span=text_span(rule, node, key_id),
-        )
+        report_key_id(rule, node, key_id, best_use(credential_uses(rule, root)), label=label, explain=explain)
+
+
+def report_key_id(
+    rule: Rule,
+    node: cst.CSTNode,
+    key_id: str,
+    use: Optional[CredentialUse],
+    *,
+    label: str,
+    explain: Explainer,
+) -> None:
+    """One access key id finding, spanning the key itself where it is written literally."""
+    rule.report(
+        node,
+        f"{label}{where_phrase(use)}",
+        explain(ACCESS_KEY_ID, use, rule.line_of(node), temporary=key_id.startswith("ASIA")),
+        secret=key_id,
+        span=text_span(rule, node, key_id),
+    )
 
 
 def report_slot_literals(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import ACCESS_KEY_ID, CREDENTIAL_RULE_PROVIDERS
-from credlint.checks.hardcoded import hardcoded_explanation, report_key_ids
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS
+from credlint.checks.hardcoded import hardcoded_explanation, report_key_id, report_key_ids
 from credlint.checks.literals import StringPiece
-from credlint.checks.string_roots import StringRootRule, text_span
+from credlint.checks.string_roots import StringRootRule
 from credlint.secrets import find_access_key_ids, is_documentation_example
 
 LABEL = "Hard-coded AWS access key ID"
@@ -23,12 +23,6 @@ class HardcodedAccessKeyId(StringRootRule):
 
     def check_comment(self, node: cst.Comment) -> None:
         for match in find_access_key_ids(node.value):
-            key_id = match.group()
-            if not is_documentation_example(key_id):
-                self.report(
-                    node,
-                    f"{LABEL} in a comment",
-                    hardcoded_explanation(ACCESS_KEY_ID, None, self.line_of(node), temporary=key_id.startswith("ASIA")),
-                    secret=key_id,
-                    span=text_span(self, node, key_id),
-                )
+            if not is_documentation_example(match.group()):
+                label = f"{LABEL} in a comment"
+                report_key_id(self, node, match.group(), None, label=label, explain=hardcoded_explanation)
