@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
 from credlint.config import Config, ConfigFinder, RuleSettings
 from credlint.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
+from credlint.file_kinds import CERTAIN_KINDS, PYTHON, kind_by_name, kind_of_named_file
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
 
-PYTHON_SUFFIXES = (".py", ".pyi")
 # Below this many files a process pool costs more to start than it saves.
 POOL_THRESHOLD = 48
 BINARY_SNIFF_BYTES = 8192
@@ -43,6 +44,12 @@ class FileJob:
     codes: tuple[str, ...]
     max_file_size: int
     settings: RuleSettings
+    kind: str = PYTHON
+
+    @property
+    def quiet(self) -> bool:
+        """A YAML or JSON file may be any data: too large or binary, it is simply not ours."""
+        return self.kind not in CERTAIN_KINDS
 
 
 def display_path(path: Path) -> str:
@@ -106,8 +113,12 @@ def _relative(path: Path, root: Path) -> Optional[str]:
         return None
 
 
-def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[tuple[Path, Config] | FileError]:
-    """Python files under the given paths, with their config; unreadable paths as errors.
+DiscoveredFile = tuple[Path, Config, str]  # the file, its configuration and its kind
+
+
+def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[DiscoveredFile | FileError]:
+    """Python and deployment files under the given paths, with their config and kind; unreadable
+    paths as errors.
 
     Files named on the command line are always checked unless force-exclude is set; files
     found in directories are filtered by exclude patterns and .gitignore.
@@ -126,7 +137,9 @@ def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[tuple[Path,
             config = finder.for_path(absolute)
             if config.force_exclude and _filtered(absolute, config, path_filter, is_dir=False):
                 continue
-            yield absolute, config
+            kind = kind_of_named_file(absolute)
+            if kind is not None:
+                yield absolute, config, kind
 
 
 def _filtered(
@@ -137,7 +150,7 @@ def _filtered(
     return config.respect_gitignore and path_filter.ignored_by_git(path, is_dir)
 
 
-def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator[tuple[Path, Config] | FileError]:
+def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator[DiscoveredFile | FileError]:
     root_config = finder.for_path(root)
     # A directory named on the command line is checked even when it is excluded; patterns then
     # apply below it, matched from the directory itself.
@@ -154,27 +167,24 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
             if not _filtered(here / name, config, path_filter, is_dir=True, anchor=anchor)
         )
         for name in sorted(files):
-            if not name.endswith(PYTHON_SUFFIXES):
-                continue
             path = here / name
+            kind = kind_by_name(path)
+            if kind is None:
+                continue
             if _filtered(path, config, path_filter, is_dir=False, anchor=anchor):
                 continue
             if path.is_symlink() and not path.exists():
                 display = display_path(path)
                 yield FileError(display, f"{display}: broken symbolic link; skipped", "broken-symlink")
                 continue
-            yield path, config
+            yield path, config, kind
 
 
 def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     ignored: tuple[str, ...] = ()
-    relative = _relative(path, config.root)
-    if relative is not None and config.per_file_ignores:
-        import pathspec
-
-        for pattern, codes in config.per_file_ignores.items():
-            if pathspec.PathSpec.from_lines("gitwildmatch", [pattern]).match_file(relative):
-                ignored += codes
+    for pattern, codes in config.per_file_ignores.items():
+        if _matches(path, config, (pattern,)):
+            ignored += codes
     return tuple(
         code
         for code in RULES
@@ -182,9 +192,31 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     )
 
 
-def job_for(path: Path, config: Config) -> FileJob:
-    settings = RuleSettings(region_from=config.region_from, declared_region=find_declared_region(config.root))
-    return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings)
+def job_for(path: Path, config: Config, kind: str) -> FileJob:
+    from credlint.deployment.dotenv import dotenv_credentials_near
+
+    root = config.root.resolve()
+    settings = RuleSettings(
+        region_from=config.region_from,
+        declared_region=find_declared_region(config.root),
+        test_file=_matches(path, config, config.test_files),
+        test_policy=config.test_policy,
+        root=root.as_posix(),
+        dotenv_credentials=dotenv_credentials_near(path.resolve(), root) if kind == PYTHON else (),
+    )
+    return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings, kind)
+
+
+def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
+    relative = _relative(path, config.root)
+    return relative is not None and bool(patterns) and _pattern_spec(patterns).match_file(relative)
+
+
+@functools.lru_cache(maxsize=128)
+def _pattern_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec[Pattern]:
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
 
 
 def check_file(job: FileJob) -> FileResult:
@@ -193,6 +225,8 @@ def check_file(job: FileJob) -> FileResult:
     try:
         size = os.stat(job.path).st_size
         if size > job.max_file_size:
+            if job.quiet:
+                return FileResult()
             message = f"{display}: {size:,} bytes is over max-file-size ({job.max_file_size:,}); skipped"
             return FileResult(error=FileError(display, message, "too-large"))
         with open(job.path, "rb") as handle:
@@ -212,11 +246,18 @@ def check_bytes(job: FileJob, source: bytes) -> FileResult:
     """Check one file's content; a bug in one rule costs that file, never the whole report."""
     display = job.display
     if b"\0" in source[:BINARY_SNIFF_BYTES]:
+        if job.quiet:
+            return FileResult()
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
     rules = [RULES[code] for code in job.codes]
     try:
         return lint_source(
-            display, source, rules, check_parse=PARSE_ERROR_RULE.code in job.codes, settings=job.settings
+            display,
+            source,
+            rules,
+            check_parse=PARSE_ERROR_RULE.code in job.codes,
+            settings=job.settings,
+            kind=job.kind,
         )
     except Exception as error:
         message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
@@ -241,11 +282,11 @@ def check_paths(
         if isinstance(item, FileError):
             errors.append(item)
             continue
-        path, config = item
+        path, config, kind = item
         if path in seen or (only is not None and path.resolve() not in only):
             continue
         seen.add(path)
-        file_jobs.append(job_for(path, config))
+        file_jobs.append(job_for(path, config, kind))
     return _report(file_jobs, _run(file_jobs, jobs), errors)
 
 
@@ -255,7 +296,7 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
     config = finder.for_path(absolute)
     if config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False):
         return _report([], [], [])
-    job = job_for(absolute, config)
+    job = job_for(absolute, config, kind_by_name(absolute) or PYTHON)
     return _report([job], [check_bytes(job, source)], [])
 
 

@@ -1,14 +1,16 @@
 """The rule catalogue: one Markdown page per rule, printed by `credlint explain` and run as tests.
 
 Code blocks mark each line that must be flagged with `# error: [CODE]`; every other line of
-every block must stay quiet.
+every block must stay quiet. Python blocks need no more; blocks of deployment files name their
+file (```yaml path="docker-compose.yml"```), and JSON, which has no comments, lists its expected
+findings in the fence (```json path="task.json" errors="7:CL205"```).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Optional
 
 PROJECT_URL = "https://github.com/credlint/credlint"
@@ -16,6 +18,7 @@ REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead
 _FENCE = re.compile(r"^```(?P<lang>\w+)?(?P<info>.*)$")
 _EXPECTED = re.compile(r"#\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
 _PATH_INFO = re.compile(r'path="(?P<path>[^"]+)"')
+_ERRORS_INFO = re.compile(r'errors="(?P<errors>[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,12 @@ class Example:
     path: str
     source: str
     expected: tuple[tuple[int, str], ...]
+
+    @property
+    def kind(self) -> str:
+        from credlint.file_kinds import PYTHON, kind_by_name
+
+        return kind_by_name(PurePath(self.path)) or PYTHON
 
 
 def pages_directory() -> Path:
@@ -57,19 +66,26 @@ def examples(page: Path) -> list[Example]:
     block: Optional[list[str]] = None
     block_start = 0
     block_path = ""
+    fence_errors: tuple[tuple[int, str], ...] = ()
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
         if block is None:
             if line.startswith("## "):
                 section = line[3:].strip()
             fence = _FENCE.match(line)
-            if fence and fence.group("lang") == "python":
-                path_info = _PATH_INFO.search(fence.group("info"))
+            path_info = _PATH_INFO.search(fence.group("info")) if fence else None
+            if fence and (fence.group("lang") == "python" or path_info):
                 block, block_start = [], number
                 block_path = path_info.group("path") if path_info else f"{page.stem}.py"
+                errors_info = _ERRORS_INFO.search(fence.group("info"))
+                fence_errors = tuple(
+                    (int(line_number), code)
+                    for item in (errors_info.group("errors").split() if errors_info else ())
+                    for line_number, code in [item.split(":")]
+                )
             continue
         if line.startswith("```"):
             source = "\n".join(block) + "\n"
-            expected = tuple(
+            expected = fence_errors + tuple(
                 (offset, code.strip())
                 for offset, code_line in enumerate(block, start=1)
                 for match in [_EXPECTED.search(code_line)]

@@ -35,6 +35,11 @@ CREDENTIAL_CHAIN: tuple[ChainLink, ...] = (
     ChainLink(12, "iam-role", "EC2 instance profile via instance metadata (IMDS)"),
 )
 
+# The three parts of a credential, as rules name them.
+ACCESS_KEY_ID = "access-key-id"
+SECRET_ACCESS_KEY = "secret-access-key"
+SESSION_TOKEN = "session-token"
+
 ROLE_LINKS = ("assume-role-with-web-identity", "container-role", "iam-role")
 
 STATUS_THIS_CODE = "this code"

@@ -25,6 +25,22 @@ DEFAULT_MAX_FILE_SIZE = 2_000_000
 
 
 REGION_FROM_VALUES = ("environment",)
+# What env-shadowing rules do in test files and with fake values: pytest fixtures and moto-style
+# "testing" keys set credentials in the environment on purpose, so by default they are only info.
+TEST_POLICY_INFO = "info"
+TEST_POLICY_IGNORE = "ignore"
+TEST_POLICY_REPORT = "report"
+TEST_POLICIES = (TEST_POLICY_INFO, TEST_POLICY_IGNORE, TEST_POLICY_REPORT)
+DEFAULT_TEST_FILES = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py")
+
+
+@dataclass(frozen=True)
+class DotenvCredential:
+    """An AWS credential variable that a dotenv file under the configuration root defines."""
+
+    path: str  # relative to the configuration root, POSIX separators
+    variable: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -35,9 +51,23 @@ class RuleSettings:
     region_from: Optional[str] = None
     # Where the scanned project itself sets AWS_DEFAULT_REGION, e.g. "Dockerfile:4".
     declared_region: Optional[str] = None
+    # The file matches `test-files`; env-shadowing findings there follow `test_policy`.
+    test_file: bool = False
+    test_policy: str = TEST_POLICY_INFO
+    # The configuration root (absolute, POSIX) and the credential variables its dotenv files define.
+    root: str = ""
+    dotenv_credentials: tuple[DotenvCredential, ...] = ()
 
 
 DEFAULT_RULE_SETTINGS = RuleSettings()
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a rule may know about the file it checks, beyond its content."""
+
+    path: str
+    settings: RuleSettings = DEFAULT_RULE_SETTINGS
 
 
 class ConfigError(ValueError):
@@ -59,6 +89,8 @@ class Config:
     respect_gitignore: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     region_from: Optional[str] = None
+    test_files: tuple[str, ...] = DEFAULT_TEST_FILES
+    test_policy: str = TEST_POLICY_INFO
 
     def enabled(self, code: str) -> bool:
         """ruff's rule: the most specific of select/ignore that matches wins; ignore wins ties."""
@@ -103,6 +135,12 @@ def _region_from(key: str, value: Any) -> str:
     return str(value)
 
 
+def _test_policy(key: str, value: Any) -> str:
+    if value not in TEST_POLICIES:
+        raise ConfigError(f"`{key}` must be one of: {', '.join(repr(v) for v in TEST_POLICIES)}")
+    return str(value)
+
+
 def _per_file_ignores(key: str, value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [codes]")
@@ -119,6 +157,8 @@ _PARSERS = {
     "respect-gitignore": ("respect_gitignore", _bool),
     "max-file-size": ("max_file_size", _positive_int),
     "region-from": ("region_from", _region_from),
+    "test-files": ("test_files", _string_list),
+    "test-policy": ("test_policy", _test_policy),
 }
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from credlint.chain import Explanation
+from credlint.secrets import fingerprint, redact
+
+if TYPE_CHECKING:
+    from credlint.registry import RuleInfo
 
 
 class Severity(str, enum.Enum):
@@ -62,3 +66,34 @@ class FileError:
     message: str
     kind: str
     line: Optional[int] = None
+
+
+def make_finding(
+    info: RuleInfo,
+    path: str,
+    span: Span,
+    message: str,
+    explanation: Explanation,
+    *,
+    secret: Optional[str] = None,
+    preview: Optional[str] = None,
+    severity: Optional[Severity] = None,
+) -> Finding:
+    """A finding of rule info; a secret is redacted and hashed here and goes no further."""
+    if secret is not None:
+        shown, basis = redact(secret), secret
+    else:
+        shown = preview or ""
+        basis = shown or message
+    return Finding(
+        path=path,
+        span=span,
+        code=info.code,
+        name=info.name,
+        category=info.category,
+        severity=severity or info.severity,
+        message=message,
+        preview=shown,
+        fingerprint=fingerprint(info.code, basis),
+        explanation=explanation,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 import libcst as cst
@@ -11,20 +10,11 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
-from credlint.config import DEFAULT_RULE_SETTINGS, RuleSettings
-from credlint.finding import Finding, Severity, Span
-from credlint.secrets import fingerprint, redact
+from credlint.config import FileContext
+from credlint.finding import Finding, Severity, Span, make_finding
 
 if TYPE_CHECKING:
     from credlint.registry import RuleInfo
-
-
-@dataclass(frozen=True)
-class FileContext:
-    """What a rule may know about the file it checks, beyond its syntax tree."""
-
-    path: str
-    settings: RuleSettings = DEFAULT_RULE_SETTINGS
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:
@@ -59,23 +49,15 @@ class Rule(cst.BatchableCSTVisitor):
     ) -> None:
         """Record a finding at node (or a span inside it). A secret is redacted and hashed here and
         then dropped."""
-        if secret is not None:
-            shown, basis = redact(secret), secret
-        else:
-            shown = preview or ""
-            basis = shown or message
-        info = self.info
         self.findings.append(
-            Finding(
-                path=self.context.path,
-                span=span or node_span(self.get_metadata(PositionProvider, node)),
-                code=info.code,
-                name=info.name,
-                category=info.category,
-                severity=severity or info.severity,
-                message=message,
-                preview=shown,
-                fingerprint=fingerprint(info.code, basis),
-                explanation=explanation,
+            make_finding(
+                self.info,
+                self.context.path,
+                span or node_span(self.get_metadata(PositionProvider, node)),
+                message,
+                explanation,
+                secret=secret,
+                preview=preview,
+                severity=severity,
             )
         )

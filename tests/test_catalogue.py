@@ -35,7 +35,7 @@ def test_page_example_flags_its_own_rule(page) -> None:
     "example", EXAMPLES, ids=lambda e: f"{e.page}:{e.first_line}"
 )
 def test_example_produces_exactly_the_marked_findings(example) -> None:
-    result = lint_source(example.path, example.source.encode(), list(RULES.values()))
+    result = lint_source(example.path, example.source.encode(), list(RULES.values()), kind=example.kind)
     found = sorted((finding.span.line, finding.code) for finding in result.findings)
     assert found == sorted(example.expected), f"{example.page} block at line {example.first_line}"
 

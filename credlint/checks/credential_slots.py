@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import BatchableMetadataProvider, PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
-from credlint.chain import CredentialPlacement
+from credlint.chain import ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CredentialPlacement
 from credlint.checks.bindings import BINDING_PROVIDERS, qualified_names
 from credlint.checks.literals import fold_string, literal_sources
 from credlint.checks.sdk import (
@@ -28,10 +28,6 @@ from credlint.checks.sdk import (
     call_arguments,
     classify_call,
 )
-
-ACCESS_KEY_ID = "access-key-id"
-SECRET_ACCESS_KEY = "secret-access-key"
-SESSION_TOKEN = "session-token"
 
 # SDK parameters and the credential each carries. ref. boto3/botocore signatures (sdk.py).
 SDK_PARAMETER_SLOTS = {

@@ -30,7 +30,8 @@ from credlint.checks.sdk import (
     classify_call,
     literal_keywords,
 )
-from credlint.rule import FileContext, Rule
+from credlint.config import FileContext
+from credlint.rule import Rule
 
 # ref. aws-chain-reference.md section 2 (botocore Session.create_client -> _resolve_region_name):
 # 1 region_name, 2 Config(region_name), 3 the session's region: Session(region_name), then

@@ -29,7 +29,8 @@ from credlint.checks.bindings import (
 )
 from credlint.checks.literals import fold_string
 from credlint.checks.sdk import CLIENT, RESOURCE, SDK_LIBRARIES, call_arguments, classify_call, literal_keywords
-from credlint.rule import FileContext, Rule
+from credlint.config import FileContext
+from credlint.rule import Rule
 
 Loop = Union[cst.For, cst.While]
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]

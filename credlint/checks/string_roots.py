@@ -9,7 +9,8 @@ from libcst.metadata import PositionProvider
 
 from credlint.checks.literals import StringPiece, is_string_expression, string_pieces
 from credlint.finding import Span
-from credlint.rule import FileContext, Rule
+from credlint.config import FileContext
+from credlint.rule import Rule
 
 
 class StringRootRule(Rule):

@@ -1,0 +1,76 @@
+"""Dotenv files (`.env`, `*.env`, `.envrc`) read with python-dotenv's own parser.
+
+Also answers, for a Python file, which credential variables the dotenv files beside it and in the
+directories above it define: what `load_dotenv()` would find (python-dotenv's find_dotenv walks up
+from the calling file's directory).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from credlint.checks.env_shadowing import CREDENTIAL_VARIABLES, PLATFORM_HOST
+from credlint.config import DotenvCredential
+from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
+from credlint.file_kinds import DOTENV, kind_by_name
+from credlint.finding import Span
+
+MAX_DOTENV_SIZE = 256_000
+
+
+def dotenv_entries(text: str, where: str = "the dotenv file", platform: str = PLATFORM_HOST) -> Iterator[EnvironmentEntry]:
+    """Each `KEY=value` (or `export KEY=value`) binding, at its key; lines python-dotenv rejects
+    are skipped, as python-dotenv and docker compose skip them."""
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error or binding.key is None:
+            continue
+        first_line = binding.original.string.split("\n", 1)[0]
+        column = first_line.find(binding.key) + 1 or 1
+        line = binding.original.line
+        value = binding.value
+        value_kind = VALUE_HOST if value is None or "${" in value else VALUE_LITERAL
+        span = Span(line, column, line, column + len(binding.key))
+        yield EnvironmentEntry(binding.key, value, value_kind, where, platform, span)
+
+
+def dotenv_credentials_near(path: Path, root: Path) -> tuple[DotenvCredential, ...]:
+    """Credential variables defined by dotenv files in path's directory and each one above it,
+    up to root; nearest directory first."""
+    found: list[DotenvCredential] = []
+    directory = path.parent
+    while True:
+        found.extend(_credentials_in_directory(directory, root))
+        if directory == root or directory.parent == directory or root not in directory.parents:
+            break
+        directory = directory.parent
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _credentials_in_directory(directory: Path, root: Path) -> tuple[DotenvCredential, ...]:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return ()
+    found = []
+    for name in names:
+        candidate = directory / name
+        if kind_by_name(candidate) != DOTENV or not candidate.is_file():
+            continue
+        try:
+            if candidate.stat().st_size > MAX_DOTENV_SIZE:
+                continue
+            text = candidate.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        relative = candidate.relative_to(root).as_posix() if root in candidate.parents else candidate.as_posix()
+        for entry in dotenv_entries(text):
+            if entry.variable in CREDENTIAL_VARIABLES and entry.value:
+                found.append(DotenvCredential(relative, entry.variable, entry.span.line))
+    return tuple(found)

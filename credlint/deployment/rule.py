@@ -1,0 +1,45 @@
+"""The base class of rules that read deployment files rather than Python."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Optional
+
+from credlint.chain import Explanation
+from credlint.finding import Finding, Severity, Span, make_finding
+
+from credlint.config import FileContext
+
+if TYPE_CHECKING:
+    from credlint.deployment.model import DeploymentFile
+    from credlint.registry import RuleInfo
+
+
+class DeploymentRule:
+    """A check over a parsed deployment file. Subclasses implement check() and call report()."""
+
+    info: ClassVar[RuleInfo]
+
+    def __init__(self, context: FileContext) -> None:
+        self.context = context
+        self.findings: list[Finding] = []
+
+    def check(self, document: DeploymentFile) -> None:
+        raise NotImplementedError
+
+    def report(
+        self,
+        span: Span,
+        message: str,
+        explanation: Explanation,
+        *,
+        secret: Optional[str] = None,
+        preview: Optional[str] = None,
+        severity: Optional[Severity] = None,
+    ) -> None:
+        """Record a finding; a secret is redacted and hashed here and then dropped."""
+        self.findings.append(
+            make_finding(
+                self.info, self.context.path, span, message, explanation,
+                secret=secret, preview=preview, severity=severity,
+            )
+        )

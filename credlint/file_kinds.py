@@ -1,0 +1,59 @@
+"""What kind of file a path holds, by its name first and, for Python scripts, by its content.
+
+YAML and JSON files are only candidates: whether one is a compose file, a Kubernetes manifest,
+an ECS task definition, a workflow or a CloudFormation template is decided by its shape once it
+is parsed (credlint/deployment/documents.py), so such files are skipped quietly when they are not
+deployment configuration at all.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from pathlib import PurePath
+from typing import Optional
+
+PYTHON = "python"
+DOCKERFILE = "dockerfile"
+DOTENV = "dotenv"
+SYSTEMD = "systemd"
+YAML = "yaml"
+JSON = "json"
+
+PYTHON_KINDS = frozenset({PYTHON})
+DEPLOYMENT_KINDS = frozenset({DOCKERFILE, DOTENV, SYSTEMD, YAML, JSON})
+# Kinds whose name says they are deployment configuration; the others may be any data at all.
+CERTAIN_KINDS = frozenset({PYTHON, DOCKERFILE, DOTENV, SYSTEMD})
+
+# ref. identify's extension and name tables (python, pyi, dockerfile, dotenv, yaml, json), plus
+# the names Docker, docker compose and systemd read that identify does not tag.
+_BY_SUFFIX = {".py": PYTHON, ".pyi": PYTHON, ".yml": YAML, ".yaml": YAML, ".json": JSON, ".env": DOTENV,
+              ".dockerfile": DOCKERFILE, ".containerfile": DOCKERFILE, ".service": SYSTEMD}
+_BY_NAME_PATTERN = (
+    ("Dockerfile", DOCKERFILE), ("Dockerfile.*", DOCKERFILE), ("Containerfile", DOCKERFILE),
+    ("Containerfile.*", DOCKERFILE), (".env", DOTENV), (".env.*", DOTENV), (".envrc", DOTENV),
+)
+_SYSTEMD_DROP_IN_SUFFIX = ".service.d"
+
+
+def kind_by_name(path: PurePath) -> Optional[str]:
+    """The kind a file's name gives it, or None for files credlint does not read."""
+    name = path.name
+    for pattern, kind in _BY_NAME_PATTERN:
+        if fnmatch.fnmatchcase(name, pattern):
+            return kind
+    if name.endswith(".conf") and path.parent.name.endswith(_SYSTEMD_DROP_IN_SUFFIX):
+        return SYSTEMD
+    return _BY_SUFFIX.get(path.suffix.lower())
+
+
+def kind_of_named_file(path: PurePath) -> Optional[str]:
+    """A file named on the command line: by name, else a Python script by its shebang."""
+    kind = kind_by_name(path)
+    if kind is not None:
+        return kind
+    from identify import identify
+
+    try:
+        return PYTHON if "python" in identify.tags_from_path(str(path)) else None
+    except ValueError:
+        return None
