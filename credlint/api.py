@@ -186,9 +186,7 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
         if _matches(path, config, (pattern,)):
             ignored += codes
     return tuple(
-        code
-        for code in RULES
-        if config.enabled(code) and not any(code.startswith(prefix) for prefix in ignored)
+        code for code in RULES if config.enabled(code) and not any(code.startswith(prefix) for prefix in ignored)
     )
 
 

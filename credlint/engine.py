@@ -147,7 +147,7 @@ def parse_error_finding(path: str, line: int, column: int, message: str, languag
     prefix = _PARSER_PREFIX.match(first_line)
     if prefix and prefix.group("line"):
         line, column = int(prefix.group("line")), int(prefix.group("column")) + 1
-    summary = first_line[prefix.end():] if prefix else first_line
+    summary = first_line[prefix.end() :] if prefix else first_line
     return Finding(
         path=path,
         span=Span(line, column, line, column),

@@ -9,6 +9,7 @@ deployment configuration at all.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from pathlib import PurePath
 from typing import Optional
 
@@ -26,24 +27,53 @@ CERTAIN_KINDS = frozenset({PYTHON, DOCKERFILE, DOTENV, SYSTEMD})
 
 # ref. identify's extension and name tables (python, pyi, dockerfile, dotenv, yaml, json), plus
 # the names Docker, docker compose and systemd read that identify does not tag.
-_BY_SUFFIX = {".py": PYTHON, ".pyi": PYTHON, ".yml": YAML, ".yaml": YAML, ".json": JSON, ".env": DOTENV,
-              ".dockerfile": DOCKERFILE, ".containerfile": DOCKERFILE, ".service": SYSTEMD}
+_BY_SUFFIX = {
+    ".py": PYTHON,
+    ".pyi": PYTHON,
+    ".yml": YAML,
+    ".yaml": YAML,
+    ".json": JSON,
+    ".env": DOTENV,
+    ".dockerfile": DOCKERFILE,
+    ".containerfile": DOCKERFILE,
+    ".service": SYSTEMD,
+}
 _BY_NAME_PATTERN = (
-    ("Dockerfile", DOCKERFILE), ("Dockerfile.*", DOCKERFILE), ("Containerfile", DOCKERFILE),
-    ("Containerfile.*", DOCKERFILE), (".env", DOTENV), (".env.*", DOTENV), (".envrc", DOTENV),
+    ("Dockerfile", DOCKERFILE),
+    ("Dockerfile.*", DOCKERFILE),
+    ("Containerfile", DOCKERFILE),
+    ("Containerfile.*", DOCKERFILE),
+    (".env", DOTENV),
+    (".env.*", DOTENV),
+    (".envrc", DOTENV),
 )
 _SYSTEMD_DROP_IN_SUFFIX = ".service.d"
 
 
 def kind_by_name(path: PurePath) -> Optional[str]:
-    """The kind a file's name gives it, or None for files credlint does not read."""
+    """The kind a file's name gives it, or None for files credlint does not read.
+
+    A known suffix wins over a name pattern: `.env.json` is JSON, `Dockerfile.md` is documentation
+    and `Dockerfile.j2` a template, while `Dockerfile.prod` and `.env.local` keep their kind.
+    """
+    by_suffix = _BY_SUFFIX.get(path.suffix.lower())
+    if by_suffix is not None:
+        return by_suffix
     name = path.name
-    for pattern, kind in _BY_NAME_PATTERN:
-        if fnmatch.fnmatchcase(name, pattern):
-            return kind
     if name.endswith(".conf") and path.parent.name.endswith(_SYSTEMD_DROP_IN_SUFFIX):
         return SYSTEMD
-    return _BY_SUFFIX.get(path.suffix.lower())
+    for pattern, kind in _BY_NAME_PATTERN:
+        if fnmatch.fnmatchcase(name, pattern):
+            return None if path.suffix[1:].lower() in _other_extensions() else kind
+    return None
+
+
+@functools.cache
+def _other_extensions() -> frozenset[str]:
+    """Extensions identify knows, which make `Dockerfile.<ext>` a file of that other type."""
+    from identify.extensions import EXTENSIONS
+
+    return frozenset(EXTENSIONS)
 
 
 def kind_of_named_file(path: PurePath) -> Optional[str]:

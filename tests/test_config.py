@@ -99,6 +99,8 @@ def test_explicit_files_are_checked_unless_force_exclude(tmp_path: Path) -> None
         ("force-exclude = 1", "`force-exclude` must be true or false"),
         ("max-file-size = -3", "`max-file-size` must be a positive whole number"),
         ('per-file-ignores = { "t/**" = ["XX1"] }', "`per-file-ignores.t/**` names 'XX1'"),
+        ('test-policy = "quiet"', "`test-policy` must be one of: 'info', 'ignore', 'report'"),
+        ("test-files = 3", "`test-files` must be a list of strings"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, table: str, message: str) -> None:
@@ -120,3 +122,16 @@ def test_invalid_toml(tmp_path: Path) -> None:
 def test_bad_cli_code(tmp_path: Path) -> None:
     result = run_cli(["check", "--select", "XYZ", "."], cwd=tmp_path)
     assert result.returncode == 2 and "`--select` names 'XYZ'" in result.stderr
+
+
+def test_test_files_decide_which_files_follow_the_test_policy(tmp_path: Path) -> None:
+    """Only files matching `test-files` have their env-shadowing findings lowered to info."""
+    write(tmp_path / "pyproject.toml", '[tool.credlint]\ntest-files = ["qa/"]\n')
+    writes_env = 'import os\nos.environ["AWS_ACCESS_KEY_ID"] = os.environ["STAGING_KEY"]\n'
+    write(tmp_path / "qa" / "fixtures.py", writes_env)
+    write(tmp_path / "tests" / "test_app.py", writes_env)
+    result = run_cli(["check", "--no-explain", "--select", "CL201", "."], cwd=tmp_path)
+    lines = sorted(line for line in result.stdout.splitlines() if ": CL201" in line)
+    assert len(lines) == 2, result.stdout
+    assert lines[0].startswith("qa/fixtures.py:2:") and lines[0].endswith("(info)")
+    assert lines[1].startswith("tests/test_app.py:2:") and lines[1].endswith("(warning)")

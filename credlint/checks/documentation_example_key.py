@@ -6,13 +6,8 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from credlint.chain import Explanation
-from credlint.checks.credential_slots import (
-    CREDENTIAL_RULE_PROVIDERS,
-    SECRET_ACCESS_KEY,
-    SESSION_TOKEN,
-    CredentialUse,
-)
+from credlint.chain import SECRET_ACCESS_KEY, SESSION_TOKEN, Explanation
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, CredentialUse
 from credlint.checks.hardcoded import (
     CREDENTIAL_WORDS,
     hardcoded_explanation,

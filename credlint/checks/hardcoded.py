@@ -6,14 +6,19 @@ from typing import Callable, Optional, Protocol
 
 import libcst as cst
 
-from credlint.chain import STATUS_WHERE_PASSED, CredentialPlacement, Explanation, credential_steps
-from credlint.checks.credential_slots import (
+from credlint.chain import (
     ACCESS_KEY_ID,
+    SESSION_TOKEN,
+    STATUS_WHERE_PASSED,
+    CredentialPlacement,
+    Explanation,
+    credential_steps,
+)
+from credlint.checks.credential_slots import (
     PLACEMENT_ENV,
     PLACEMENT_EXPLICIT,
     PLACEMENT_SESSION,
     PLACEMENT_UNUSED,
-    SESSION_TOKEN,
     CredentialUse,
     credential_uses,
     literals_in_slots,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS, SESSION_TOKEN
+from credlint.chain import SESSION_TOKEN
+from credlint.checks.credential_slots import CREDENTIAL_RULE_PROVIDERS
 from credlint.checks.hardcoded import hardcoded_explanation, report_slot_literals
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_session_token

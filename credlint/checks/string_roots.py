@@ -8,8 +8,8 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.checks.literals import StringPiece, is_string_expression, string_pieces
-from credlint.finding import Span
 from credlint.config import FileContext
+from credlint.finding import Span
 from credlint.rule import Rule
 
 

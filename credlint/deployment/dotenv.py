@@ -22,7 +22,9 @@ from credlint.finding import Span
 MAX_DOTENV_SIZE = 256_000
 
 
-def dotenv_entries(text: str, where: str = "the dotenv file", platform: str = PLATFORM_HOST) -> Iterator[EnvironmentEntry]:
+def dotenv_entries(
+    text: str, where: str = "the dotenv file", platform: str = PLATFORM_HOST
+) -> Iterator[EnvironmentEntry]:
     """Each `KEY=value` (or `export KEY=value`) binding, at its key; lines python-dotenv rejects
     are skipped, as python-dotenv and docker compose skip them."""
     from dotenv.parser import parse_stream

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 from credlint.chain import Explanation
-from credlint.finding import Finding, Severity, Span, make_finding
-
 from credlint.config import FileContext
+from credlint.finding import Finding, Severity, Span, make_finding
 
 if TYPE_CHECKING:
     from credlint.deployment.model import DeploymentFile
@@ -39,7 +38,13 @@ class DeploymentRule:
         """Record a finding; a secret is redacted and hashed here and then dropped."""
         self.findings.append(
             make_finding(
-                self.info, self.context.path, span, message, explanation,
-                secret=secret, preview=preview, severity=severity,
+                self.info,
+                self.context.path,
+                span,
+                message,
+                explanation,
+                secret=secret,
+                preview=preview,
+                severity=severity,
             )
         )
