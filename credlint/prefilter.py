@@ -146,3 +146,27 @@ def may_hold_secret_access_key(probe: FileProbe) -> bool:
 
 def may_hold_session_token(probe: FileProbe) -> bool:
     return probe.has_random_looking_literal and SESSION_TOKEN in probe.literal_kinds
+
+
+def may_write_environment(probe: FileProbe) -> bool:
+    """CL201's writes all go through os.environ or os.putenv, whose names the file must hold."""
+    return b"environ" in probe.source or b"putenv" in probe.source
+
+
+# asyncio's create_subprocess_* hold b"subprocess" too.
+_CHILD_STARTERS = (
+    b"subprocess",
+    b"execve",
+    b"execvpe",
+    b"execle",
+    b"execlpe",
+    b"spawnve",
+    b"spawnvpe",
+    b"spawnle",
+    b"spawnlpe",
+)
+
+
+def may_start_child_with_environment(probe: FileProbe) -> bool:
+    """CL203 needs a function that starts a child process named in the file."""
+    return any(name in probe.source for name in _CHILD_STARTERS)
