@@ -18,6 +18,8 @@ from credlint.prefilter import (
     may_hold_example_key,
     may_hold_secret_access_key,
     may_hold_session_token,
+    may_start_child_with_environment,
+    may_write_environment,
 )
 from credlint.region_candidates import may_create_client_without_region
 from credlint.retry_candidates import may_hold_retry
@@ -76,12 +78,12 @@ RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL103", "hardcoded-session-token", HARDCODED_CREDENTIAL, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), "hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
     RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey", may_hold_example_key),
     # Variable names may come from constants, so the Python rules trigger on the AWS_ prefix alone.
-    RuleInfo("CL201", "env-credentials-written", ENV_SHADOWING, W, "Code writes AWS credential variables into its own environment", (b"AWS_",), "env_credentials_written:EnvCredentialsWritten"),
+    RuleInfo("CL201", "env-credentials-written", ENV_SHADOWING, W, "Code writes AWS credential variables into its own environment", (b"AWS_",), "env_credentials_written:EnvCredentialsWritten", may_write_environment),
     RuleInfo("CL202", "env-credentials-passed-explicitly", ENV_SHADOWING, W, "Credentials read from the environment are passed explicitly to the SDK", (b"environ", b"getenv", b"dotenv", b"decouple"), "env_credentials_passed_explicitly:EnvCredentialsPassedExplicitly"),
-    RuleInfo("CL203", "credentials-in-child-environment", ENV_SHADOWING, W, "AWS credential variables put into a child process's environment", (b"AWS_",), "credentials_in_child_environment:CredentialsInChildEnvironment"),
+    RuleInfo("CL203", "credentials-in-child-environment", ENV_SHADOWING, W, "AWS credential variables put into a child process's environment", (b"AWS_",), "credentials_in_child_environment:CredentialsInChildEnvironment", may_start_child_with_environment),
     RuleInfo("CL204", "dotenv-credentials-loaded", ENV_SHADOWING, W, "A .env file that defines AWS credentials is loaded", (b"dotenv",), "dotenv_credentials_loaded:DotenvCredentialsLoaded"),
     RuleInfo("CL205", "deployment-env-credentials", ENV_SHADOWING, W, "Deployment configuration sets AWS credential variables for the process", (*CREDENTIAL_VARIABLE_TRIGGERS, b"aws-access-key-id"), "deployment_env_credentials:DeploymentEnvCredentials", kinds=DEPLOYMENT_KINDS),
-    RuleInfo("CL206", "lambda-reserved-variable", ENV_SHADOWING, E, "CloudFormation or SAM template sets a variable Lambda reserves", (b"AWS_", b"_HANDLER", b"LAMBDA_", b"_X_AMZN"), "lambda_reserved_variable:LambdaReservedVariable", kinds=DEPLOYMENT_KINDS),
+    RuleInfo("CL206", "lambda-reserved-variable", ENV_SHADOWING, E, "CloudFormation or SAM template sets a variable Lambda reserves", (b"AWS::Lambda::Function", b"AWS::Serverless::Function"), "lambda_reserved_variable:LambdaReservedVariable", kinds=DEPLOYMENT_KINDS),
     # A client is reported only when it is built on a session or factory imported from an SDK
     # library, so the file holds "boto"; region_candidates then looks for a call without a region.
     RuleInfo("CL301", "missing-region", MISSING_REGION, W, "Client for a regional service created with no region the code controls", (b"boto",), "missing_region:MissingRegion", may_create_client_without_region),

@@ -22,7 +22,7 @@ EXPECTED = {
     ("docker-compose.yml", 11, "CL205", "info"),
     ("ecs/broken.json", 3, "CL000", "error"),
     ("ecs/task-definition.json", 12, "CL205", "warning"),
-    ("k8s/broken.yaml", 8, "CL000", "error"),
+    ("k8s/broken.yaml", 9, "CL000", "error"),
     ("k8s/deployment.yaml", 15, "CL205", "warning"),
     ("service/.env", 3, "CL205", "warning"),
     ("service/app.py", 11, "CL204", "warning"),

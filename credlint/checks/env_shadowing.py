@@ -121,9 +121,13 @@ _FAKE_VALUE = re.compile(
 )
 
 
+_FAKE_WORD = re.compile(r"FAKE|DUMMY|minio", re.IGNORECASE)
+
+
 def looks_fake(value: str) -> bool:
-    """A value no real credential has: test fixtures' and documentation's stand-ins."""
-    return bool(_FAKE_VALUE.match(value.strip())) or value.endswith("EXAMPLE") or value.endswith("EXAMPLEKEY")
+    """A value no real credential has: test fixtures' and documentation's stand-ins (`AKIA_FAKE_KEY`)."""
+    value = value.strip()
+    return bool(_FAKE_VALUE.match(value) or _FAKE_WORD.search(value)) or value.endswith(("EXAMPLE", "EXAMPLEKEY"))
 
 
 def shadowing_severity(default: Severity, settings: RuleSettings, *, fake: bool = False) -> Optional[Severity]:

@@ -1,0 +1,76 @@
+"""Compose files: the `environment` (and `build.args`) of each service."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from credlint.checks.env_shadowing import PLATFORM_CONTAINER
+from credlint.deployment.documents import (
+    YamlNode,
+    child,
+    has_keys,
+    is_mapping,
+    is_null,
+    is_sequence,
+    mapping_items,
+    name_span,
+    refers_to_variable,
+    scalar_text,
+    sequence_items,
+)
+from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
+
+# ref. Compose Specification, "Services top-level elements": keys that make a mapping a service.
+_SERVICE_KEYS = ("image", "build", "environment", "env_file", "command", "entrypoint", "extends")
+
+
+def is_compose(root: YamlNode) -> bool:
+    """A top-level `services:` mapping with at least one service that looks like one."""
+    services = child(root, "services")
+    return is_mapping(services) and any(
+        is_mapping(service) and any(has_keys(service, key) for key in _SERVICE_KEYS)
+        for _, _, service in mapping_items(services)
+    )
+
+
+def compose_entries(root: YamlNode) -> list[EnvironmentEntry]:
+    """Each variable a service's container (or its image build) is given.
+
+    `env_file:` is not followed: the engine reads one file at a time, and the .env file it names is
+    checked on its own when it is in the tree.
+    """
+    entries: list[EnvironmentEntry] = []
+    for name, _, service in mapping_items(child(root, "services")):
+        entries.extend(_variables(child(service, "environment"), f"the environment of service '{name}'"))
+        build = child(service, "build")
+        if is_mapping(build):
+            entries.extend(_variables(child(build, "args"), f"the build args of service '{name}'"))
+    return entries
+
+
+def _variables(node: YamlNode, where: str) -> list[EnvironmentEntry]:
+    # ref. Compose Specification, "environment": a list of `KEY=VAL` or bare `KEY`, or a mapping; a
+    # key with no value is resolved from the shell that runs compose (unset if it has none there).
+    entries = []
+    if is_sequence(node):
+        for item in sequence_items(node):
+            text = scalar_text(item)
+            if text is None:
+                continue
+            variable, equals, value = text.partition("=")
+            entries.append(_entry(variable, value if equals else None, where, item))
+    elif is_mapping(node):
+        for variable, key_node, value_node in mapping_items(node):
+            mapped = None if is_null(value_node) else scalar_text(value_node)
+            if mapped is None and not is_null(value_node):
+                continue  # a list or mapping: compose rejects the file
+            entries.append(_entry(variable, mapped, where, key_node))
+    return entries
+
+
+def _entry(variable: str, value: Optional[str], where: str, node: YamlNode) -> EnvironmentEntry:
+    # ref. Compose Specification, "Interpolation": `$VAR` and `${VAR}` come from the shell (or the
+    # project's .env file); `$$` is a literal dollar.
+    from_host = value is None or refers_to_variable(value)
+    value_kind = VALUE_HOST if from_host else VALUE_LITERAL
+    return EnvironmentEntry(variable, value, value_kind, where, PLATFORM_CONTAINER, name_span(node, variable))
