@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 
 from credlint.config import RuleSettings
-from credlint.declared_region import (
-    compose_declaration,
-    dockerfile_declaration,
-    dotenv_declaration,
-    find_declared_region,
-    workflow_declaration,
-)
+from credlint.declared_region import declaration_line, find_declared_region
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
 from credlint.registry import RULES
@@ -52,7 +46,8 @@ FLAGGED = {
         [(3, "CL301")],
     ),
     "endpoint_url does not avoid NoRegionError": (
-        'import boto3\nboto3.client("sqs", endpoint_url="http://localhost:4566")\n', [(2, "CL301")]
+        'import boto3\nboto3.client("sqs", endpoint_url="http://localhost:4566")\n',
+        [(2, "CL301")],
     ),
     "config without region, elsewhere": (
         "import boto3\nfrom botocore.config import Config\n"
@@ -71,12 +66,17 @@ FLAGGED = {
     ),
     "session chained": ('from boto3.session import Session\nSession().client("ecs")\n', [(2, "CL301")]),
     "session with credentials but no region": (
-        'import os, boto3\ns = boto3.Session(aws_access_key_id=os.environ["K"])\ns.client("sqs")\n', [(3, "CL301")]
+        'import os, boto3\ns = boto3.Session(aws_access_key_id=os.environ["K"])\ns.client("sqs")\n',
+        [(3, "CL301")],
     ),
     "default session set up without region": (
-        'import boto3\nboto3.setup_default_session(aws_access_key_id="x")\nboto3.client("sqs")\n', [(3, "CL301")]
+        'import boto3\nboto3.setup_default_session(aws_access_key_id="x")\nboto3.client("sqs")\n',
+        [(3, "CL301")],
     ),
-    "botocore session": ('import botocore.session\nbotocore.session.get_session().create_client("sqs")\n', [(2, "CL301")]),
+    "botocore session": (
+        'import botocore.session\nbotocore.session.get_session().create_client("sqs")\n',
+        [(2, "CL301")],
+    ),
     "aiobotocore": (
         "from aiobotocore.session import AioSession\n"
         'async def f():\n    async with AioSession().create_client("sqs") as c:\n        pass\n',
@@ -88,8 +88,10 @@ FLAGGED = {
     ),
     "global service s3": ('import boto3\nboto3.client("s3")\n', [(2, "CL302")]),
     "global service iam": ('import boto3\nboto3.client("iam")\n', [(2, "CL302")]),
-    "AWS_REGION only": ('import os, boto3\nos.environ["AWS_REGION"] = "eu-west-1"\nboto3.client("sqs")\n',
-                        [(2, "CL303"), (3, "CL301")]),
+    "AWS_REGION only": (
+        'import os, boto3\nos.environ["AWS_REGION"] = "eu-west-1"\nboto3.client("sqs")\n',
+        [(2, "CL303"), (3, "CL301")],
+    ),
     "AWS_REGION through patch.dict": (
         "import os, boto3\nfrom unittest import mock\n"
         '@mock.patch.dict(os.environ, {"AWS_REGION": "eu-west-1"})\ndef test():\n    boto3.client("s3")\n',
@@ -100,7 +102,8 @@ FLAGGED = {
         [(3, "CL303"), (4, "CL301")],
     ),
     "os.putenv does not reach os.environ": (
-        'import os, boto3\nos.putenv("AWS_DEFAULT_REGION", "eu-west-1")\nboto3.client("sqs")\n', [(3, "CL301")]
+        'import os, boto3\nos.putenv("AWS_DEFAULT_REGION", "eu-west-1")\nboto3.client("sqs")\n',
+        [(3, "CL301")],
     ),
 }
 
@@ -165,10 +168,10 @@ NOT_FLAGGED = {
     "environment updated from a mapping": 'import os, boto3\nos.environ.update(load())\nboto3.client("sqs")\n',
     "dotenv": 'import boto3\nfrom dotenv import load_dotenv\nload_dotenv()\nboto3.client("sqs")\n',
     "NoRegionError caught": (
-        "import boto3, botocore.exceptions\ntry:\n    c = boto3.client(\"sqs\")\n"
+        'import boto3, botocore.exceptions\ntry:\n    c = boto3.client("sqs")\n'
         "except (ValueError, botocore.exceptions.NoRegionError):\n    c = None\n"
     ),
-    "service from a parameter": 'import boto3\ndef make(service):\n    return boto3.client(service)\n',
+    "service from a parameter": "import boto3\ndef make(service):\n    return boto3.client(service)\n",
     "global service with endpoint_url": 'import boto3\nboto3.client("s3", endpoint_url="http://localhost:9000")\n',
     "not the SDK": 'import httpx\nhttpx.Client("sqs")\nclient("sqs")\n',
     "AWS_REGION with clients that have regions": (
@@ -330,7 +333,7 @@ def test_candidate_pass_never_hides_a_finding(code: str) -> None:
 DOCKERFILES = {
     "ENV key=value": ("FROM python:3.12\nENV AWS_DEFAULT_REGION=eu-west-1\n", 2),
     "ENV legacy form": ("FROM python:3.12\nENV AWS_DEFAULT_REGION eu-west-1\n", 2),
-    "ENV among others, continued": ("FROM python:3.12\nENV A=1 \\\n    AWS_DEFAULT_REGION=eu-west-1\n", 2),
+    "ENV among others, continued": ("FROM python:3.12\nENV A=1 \\\n    AWS_DEFAULT_REGION=eu-west-1\n", 3),
     "ARG alone is build time only": ("FROM python:3.12\nARG AWS_DEFAULT_REGION=eu-west-1\n", None),
     "empty value": ('FROM python:3.12\nENV AWS_DEFAULT_REGION=""\n', None),
     "AWS_REGION only": ("FROM python:3.12\nENV AWS_REGION=eu-west-1\n", None),
@@ -340,7 +343,7 @@ DOCKERFILES = {
 
 @pytest.mark.parametrize("text,line", DOCKERFILES.values(), ids=DOCKERFILES.keys())
 def test_dockerfile_declaration(text: str, line: int | None) -> None:
-    assert dockerfile_declaration(text.splitlines()) == line
+    assert declaration_line("Dockerfile", text) == line
 
 
 COMPOSE_FILES = {
@@ -354,7 +357,7 @@ COMPOSE_FILES = {
 
 @pytest.mark.parametrize("text,line", COMPOSE_FILES.values(), ids=COMPOSE_FILES.keys())
 def test_compose_declaration(text: str, line: int | None) -> None:
-    assert compose_declaration(text.splitlines()) == line
+    assert declaration_line("docker-compose.yml", text) == line
 
 
 WORKFLOWS = {
@@ -376,12 +379,12 @@ WORKFLOWS = {
 
 @pytest.mark.parametrize("text,line", WORKFLOWS.values(), ids=WORKFLOWS.keys())
 def test_workflow_declaration(text: str, line: int | None) -> None:
-    assert workflow_declaration(text.splitlines()) == line
+    assert declaration_line(".github/workflows/ci.yml", text) == line
 
 
 def test_dotenv_declaration() -> None:
-    assert dotenv_declaration(["# local", "export AWS_DEFAULT_REGION=eu-west-1"]) == 2
-    assert dotenv_declaration(["AWS_DEFAULT_REGION="]) is None
+    assert declaration_line(".env", "# local\nexport AWS_DEFAULT_REGION=eu-west-1\n") == 2
+    assert declaration_line(".env", "AWS_DEFAULT_REGION=\n") is None
 
 
 def test_declared_region_is_found_at_the_project_root_only(tmp_path: Path) -> None:
@@ -390,7 +393,7 @@ def test_declared_region_is_found_at_the_project_root_only(tmp_path: Path) -> No
     assert find_declared_region(tmp_path) is None
     workflows = tmp_path / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    (workflows / "ci.yml").write_text("env:\n  AWS_DEFAULT_REGION: eu-west-1\n")
+    (workflows / "ci.yml").write_text("env:\n  AWS_DEFAULT_REGION: eu-west-1\njobs: {}\n")
     find_declared_region.cache_clear()
     assert find_declared_region(tmp_path) == ".github/workflows/ci.yml:2"
 

@@ -26,6 +26,10 @@ from credlint.deployment.model import VALUE_EXPRESSION, VALUE_LITERAL, VALUE_SEC
 # the job's later steps; with role-to-assume alone it gets a role's credentials through OIDC.
 CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 ACCESS_KEY_INPUT = "aws-access-key-id"
+# ref. aws-actions/configure-aws-credentials src/helpers.ts exportRegion: the `aws-region` input is
+# exported as AWS_DEFAULT_REGION and AWS_REGION, unless output-env-credentials is false.
+REGION_INPUT = "aws-region"
+DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
 
 
 def is_workflow(root: YamlNode, file_path: str) -> bool:
@@ -53,9 +57,7 @@ def workflow_entries(root: YamlNode) -> list[EnvironmentEntry]:
             label = scalar_text(child(step, "name")) or scalar_text(child(step, "id"))
             step_label = f"step {number}" + (f" ('{label}')" if label else "")
             entries.extend(_env_entries(child(step, "env"), f"the env of {step_label} of job '{job_name}'"))
-            action_input = _access_key_input(step, f"{step_label} of job '{job_name}'")
-            if action_input is not None:
-                entries.append(action_input)
+            entries.extend(_action_inputs(step, f"{step_label} of job '{job_name}'"))
     return entries
 
 
@@ -67,17 +69,28 @@ def _env_entries(env: YamlNode, where: str) -> Iterator[EnvironmentEntry]:
         )
 
 
-def _access_key_input(step: YamlNode, where: str) -> Optional[EnvironmentEntry]:
+def _action_inputs(step: YamlNode, where: str) -> Iterator[EnvironmentEntry]:
+    """The configure-aws-credentials inputs that end up in the job's environment: a stored access
+    key (under its input name) and the region (as AWS_DEFAULT_REGION)."""
     uses = scalar_text(child(step, "uses")) or ""
     if uses.split("@", 1)[0].lower() != CONFIGURE_AWS_CREDENTIALS:
-        return None
-    for name, key_node, value_node in mapping_items(child(step, "with")):
+        return
+    inputs = list(mapping_items(child(step, "with")))
+    exports_env = all(
+        name != "output-env-credentials" or (scalar_text(value) or "").lower() != "false" for name, _, value in inputs
+    )
+    for name, key_node, value_node in inputs:
+        value_kind, value = _expression_value(value_node)
+        if value_kind == VALUE_LITERAL and not value:
+            continue
+        span = name_span(key_node, name)
         if name == ACCESS_KEY_INPUT:
-            value_kind, value = _expression_value(value_node)
-            if value_kind == VALUE_LITERAL and not value:
-                return None
-            return EnvironmentEntry(name, value, value_kind, where, PLATFORM_GITHUB_ACTIONS, name_span(key_node, name))
-    return None
+            yield EnvironmentEntry(name, value, value_kind, where, PLATFORM_GITHUB_ACTIONS, span)
+        elif name == REGION_INPUT and exports_env:
+            region_where = f"the {REGION_INPUT} input of {where}"
+            yield EnvironmentEntry(
+                DEFAULT_REGION_VARIABLE, value, value_kind, region_where, PLATFORM_GITHUB_ACTIONS, span
+            )
 
 
 def _expression_value(node: YamlNode) -> tuple[str, Optional[str]]:
