@@ -191,16 +191,18 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
 
 
 def job_for(path: Path, config: Config, kind: str) -> FileJob:
-    from credlint.deployment.dotenv import dotenv_credentials_near
+    from credlint.deployment.dotenv import dotenv_files_near
 
     root = config.root.resolve()
+    dotenv_files, dotenv_credentials = dotenv_files_near(path.resolve(), root) if kind == PYTHON else ((), ())
     settings = RuleSettings(
         region_from=config.region_from,
         declared_region=find_declared_region(config.root),
         test_file=_matches(path, config, config.test_files),
         test_policy=config.test_policy,
         root=root.as_posix(),
-        dotenv_credentials=dotenv_credentials_near(path.resolve(), root) if kind == PYTHON else (),
+        dotenv_credentials=dotenv_credentials,
+        dotenv_files=dotenv_files,
     )
     return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings, kind)
 

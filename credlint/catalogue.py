@@ -3,7 +3,8 @@
 Code blocks mark each line that must be flagged with `# error: [CODE]`; every other line of
 every block must stay quiet. Python blocks need no more; blocks of deployment files name their
 file (```yaml path="docker-compose.yml"```), and JSON, which has no comments, lists its expected
-findings in the fence (```json path="task.json" errors="7:CL205"```).
+findings in the fence (```json path="task.json" errors="7:CL205"```). A Python block may declare
+the dotenv files beside it, as `path:line:VARIABLE` items (```python dotenv=".env:2:AWS_ACCESS_KEY_ID"```).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _FENCE = re.compile(r"^```(?P<lang>\w+)?(?P<info>.*)$")
 _EXPECTED = re.compile(r"#\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
 _PATH_INFO = re.compile(r'path="(?P<path>[^"]+)"')
 _ERRORS_INFO = re.compile(r'errors="(?P<errors>[^"]*)"')
+_DOTENV_INFO = re.compile(r'dotenv="(?P<dotenv>[^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Example:
     path: str
     source: str
     expected: tuple[tuple[int, str], ...]
+    dotenv: tuple[tuple[str, int, str], ...] = ()  # (path, line, variable) of the dotenv files beside it
 
     @property
     def kind(self) -> str:
@@ -67,6 +70,7 @@ def examples(page: Path) -> list[Example]:
     block_start = 0
     block_path = ""
     fence_errors: tuple[tuple[int, str], ...] = ()
+    fence_dotenv: tuple[tuple[str, int, str], ...] = ()
     for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
         if block is None:
             if line.startswith("## "):
@@ -82,6 +86,12 @@ def examples(page: Path) -> list[Example]:
                     for item in (errors_info.group("errors").split() if errors_info else ())
                     for line_number, code in [item.split(":")]
                 )
+                dotenv_info = _DOTENV_INFO.search(fence.group("info"))
+                fence_dotenv = tuple(
+                    (dotenv_path, int(line_number), variable)
+                    for item in (dotenv_info.group("dotenv").split() if dotenv_info else ())
+                    for dotenv_path, line_number, variable in [item.split(":")]
+                )
             continue
         if line.startswith("```"):
             source = "\n".join(block) + "\n"
@@ -92,7 +102,7 @@ def examples(page: Path) -> list[Example]:
                 if match
                 for code in match.group("codes").split(",")
             )
-            found.append(Example(page.name, section, block_start, block_path, source, expected))
+            found.append(Example(page.name, section, block_start, block_path, source, expected, fence_dotenv))
             block = None
         else:
             block.append(line)

@@ -40,6 +40,15 @@ ACCESS_KEY_ID = "access-key-id"
 SECRET_ACCESS_KEY = "secret-access-key"
 SESSION_TOKEN = "session-token"
 
+# ref. aws-chain-reference.md section 1: EnvProvider (link 1) reads AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, and the token from AWS_SECURITY_TOKEN then AWS_SESSION_TOKEN.
+CREDENTIAL_VARIABLES: dict[str, str] = {
+    "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
+    "AWS_SESSION_TOKEN": SESSION_TOKEN,
+    "AWS_SECURITY_TOKEN": SESSION_TOKEN,
+}
+
 ROLE_LINKS = ("assume-role-with-web-identity", "container-role", "iam-role")
 
 STATUS_THIS_CODE = "this code"
@@ -76,9 +85,7 @@ class Explanation:
     @property
     def related_lines(self) -> tuple[tuple[int, str], ...]:
         """The places in the same file that the explanation points at."""
-        return tuple(
-            (step.line, f"{step.method}: {step.status}") for step in self.steps if step.line is not None
-        )
+        return tuple((step.line, f"{step.method}: {step.status}") for step in self.steps if step.line is not None)
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,7 @@ def credential_steps(placement: CredentialPlacement, occupied_status: str = STAT
         )
         occupied = ChainStep("0", placement.link, reads, occupied_status, placement.line)
         later = tuple(
-            ChainStep(str(link.position), link.method, link.reads, STATUS_NEVER_CONSULTED)
-            for link in CREDENTIAL_CHAIN
+            ChainStep(str(link.position), link.method, link.reads, STATUS_NEVER_CONSULTED) for link in CREDENTIAL_CHAIN
         )
         return (occupied, *later)
     steps = []

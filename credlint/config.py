@@ -60,6 +60,7 @@ class DotenvCredential:
     path: str  # relative to the configuration root, POSIX separators
     variable: str
     line: int
+    fake: bool = False  # a stand-in value ("test", "dummy"...), as env_shadowing.looks_fake says
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class RuleSettings:
     # The configuration root (absolute, POSIX) and the credential variables its dotenv files define.
     root: str = ""
     dotenv_credentials: tuple[DotenvCredential, ...] = ()
+    # Every dotenv file there, nearest first, with credentials or not: find_dotenv stops at the first.
+    dotenv_files: tuple[str, ...] = ()
 
 
 DEFAULT_RULE_SETTINGS = RuleSettings()

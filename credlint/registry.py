@@ -18,6 +18,7 @@ from credlint.prefilter import (
     may_hold_example_key,
     may_hold_secret_access_key,
     may_hold_session_token,
+    may_pass_env_credentials,
     may_start_child_with_environment,
     may_write_environment,
 )
@@ -67,7 +68,12 @@ class RuleInfo:
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # ref. aws-chain-reference.md section 1: the variables botocore's env provider (link 1) reads.
-CREDENTIAL_VARIABLE_TRIGGERS = (b"AWS_ACCESS_KEY_ID", b"AWS_SECRET_ACCESS_KEY", b"AWS_SESSION_TOKEN", b"AWS_SECURITY_TOKEN")
+CREDENTIAL_VARIABLE_TRIGGERS = (
+    b"AWS_ACCESS_KEY_ID",
+    b"AWS_SECRET_ACCESS_KEY",
+    b"AWS_SESSION_TOKEN",
+    b"AWS_SECURITY_TOKEN",
+)
 # Credentials can also be passed by position, to calls that these name (b"ession": a session).
 SDK_TRIGGERS = (b"boto", b"ession", b"Credentials", b"set_credentials")
 # fmt: off
@@ -79,7 +85,7 @@ RULES: Mapping[str, RuleInfo] = {info.code: info for info in (
     RuleInfo("CL104", "documentation-example-key", HARDCODED_CREDENTIAL, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), "documentation_example_key:DocumentationExampleKey", may_hold_example_key),
     # Variable names may come from constants, so the Python rules trigger on the AWS_ prefix alone.
     RuleInfo("CL201", "env-credentials-written", ENV_SHADOWING, W, "Code writes AWS credential variables into its own environment", (b"AWS_",), "env_credentials_written:EnvCredentialsWritten", may_write_environment),
-    RuleInfo("CL202", "env-credentials-passed-explicitly", ENV_SHADOWING, W, "Credentials read from the environment are passed explicitly to the SDK", (b"environ", b"getenv", b"dotenv", b"decouple"), "env_credentials_passed_explicitly:EnvCredentialsPassedExplicitly"),
+    RuleInfo("CL202", "env-credentials-passed-explicitly", ENV_SHADOWING, W, "Credentials read from the environment are passed explicitly to the SDK", (b"environ", b"getenv", b"dotenv", b"decouple"), "env_credentials_passed_explicitly:EnvCredentialsPassedExplicitly", may_pass_env_credentials),
     RuleInfo("CL203", "credentials-in-child-environment", ENV_SHADOWING, W, "AWS credential variables put into a child process's environment", (b"AWS_",), "credentials_in_child_environment:CredentialsInChildEnvironment", may_start_child_with_environment),
     RuleInfo("CL204", "dotenv-credentials-loaded", ENV_SHADOWING, W, "A .env file that defines AWS credentials is loaded", (b"dotenv",), "dotenv_credentials_loaded:DotenvCredentialsLoaded"),
     RuleInfo("CL205", "deployment-env-credentials", ENV_SHADOWING, W, "Deployment configuration sets AWS credential variables for the process", (*CREDENTIAL_VARIABLE_TRIGGERS, b"aws-access-key-id"), "deployment_env_credentials:DeploymentEnvCredentials", kinds=DEPLOYMENT_KINDS),

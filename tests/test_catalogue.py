@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from credlint.catalogue import REQUIRED_SECTIONS, examples, page_path, pages_directory, sections
+from credlint.config import DotenvCredential, RuleSettings
 from credlint.engine import lint_source
 from credlint.registry import RULES
 
@@ -31,11 +32,15 @@ def test_page_example_flags_its_own_rule(page) -> None:
     assert flagged, f"{page.name}: the Example section marks no line with {code}"
 
 
-@pytest.mark.parametrize(
-    "example", EXAMPLES, ids=lambda e: f"{e.page}:{e.first_line}"
-)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.page}:{e.first_line}")
 def test_example_produces_exactly_the_marked_findings(example) -> None:
-    result = lint_source(example.path, example.source.encode(), list(RULES.values()), kind=example.kind)
+    settings = RuleSettings(
+        root="/catalogue",
+        dotenv_credentials=tuple(DotenvCredential(path, variable, line) for path, line, variable in example.dotenv),
+    )
+    result = lint_source(
+        example.path, example.source.encode(), list(RULES.values()), kind=example.kind, settings=settings
+    )
     found = sorted((finding.span.line, finding.code) for finding in result.findings)
     assert found == sorted(example.expected), f"{example.page} block at line {example.first_line}"
 
@@ -53,8 +58,25 @@ def test_installed_cli_agrees_with_every_page(tmp_path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(example.source)
         expected |= {(path, line, code) for line, code in example.expected}
+        write_dotenv_files(target.parent, example.dotenv)
+    # The dotenv files the blocks declare are deployment files too: CL205 reports their keys.
+    expected |= {
+        (f"example_{number:03d}/{path}", line, "CL205")
+        for number, example in enumerate(EXAMPLES)
+        for path, line, _ in example.dotenv
+    }
     result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
     document = json.loads(result.stdout)
     found = {(f["path"], f["line"], f["code"]) for f in document["findings"]}
     assert found == expected
     assert document["errors"] == []
+
+
+def write_dotenv_files(directory, declared) -> None:
+    """Each declared variable on its declared line, with a stand-in key that is not a fake word."""
+    lines_by_file: dict[str, dict[int, str]] = {}
+    for path, line, variable in declared:
+        lines_by_file.setdefault(path, {})[line] = f"{variable}=AKIAQ7RWN3HV5D2KT4LM"
+    for path, lines in lines_by_file.items():
+        text = "\n".join(lines.get(number, "# setting") for number in range(1, max(lines) + 1)) + "\n"
+        (directory / path).write_text(text)

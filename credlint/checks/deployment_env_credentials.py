@@ -7,9 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Optional
 
-from credlint.chain import Explanation
+from credlint.chain import CREDENTIAL_VARIABLES, Explanation
 from credlint.checks.env_shadowing import (
-    CREDENTIAL_VARIABLES,
     FIX_BY_PLATFORM,
     PLATFORM_CONTAINER,
     PLATFORM_GITHUB_ACTIONS,

@@ -11,24 +11,12 @@ from collections.abc import Mapping
 from typing import Optional
 
 from credlint.chain import (
-    ACCESS_KEY_ID,
-    SECRET_ACCESS_KEY,
-    SESSION_TOKEN,
     CredentialPlacement,
     Explanation,
     credential_steps,
 )
 from credlint.config import TEST_POLICY_IGNORE, TEST_POLICY_REPORT, RuleSettings
 from credlint.finding import Severity
-
-# ref. aws-chain-reference.md section 1: EnvProvider (link 1) reads AWS_ACCESS_KEY_ID,
-# AWS_SECRET_ACCESS_KEY, and the token from AWS_SECURITY_TOKEN then AWS_SESSION_TOKEN.
-CREDENTIAL_VARIABLES: Mapping[str, str] = {
-    "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
-    "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-    "AWS_SESSION_TOKEN": SESSION_TOKEN,
-    "AWS_SECURITY_TOKEN": SESSION_TOKEN,
-}
 
 # Where the process runs, as far as the file that starts it tells; it decides which role the
 # environment's keys hide.

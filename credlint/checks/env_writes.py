@@ -15,8 +15,9 @@ from libcst.metadata import PositionProvider, Scope, ScopeProvider
 from libcst.metadata.base_provider import ProviderT
 from libcst.metadata.scope_provider import BaseAssignment
 
+from credlint.chain import CREDENTIAL_VARIABLES
 from credlint.checks.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, bound_values, qualified_names
-from credlint.checks.env_shadowing import CREDENTIAL_VARIABLES, looks_fake, shadowing_severity
+from credlint.checks.env_shadowing import looks_fake, shadowing_severity
 from credlint.checks.literals import ENV_READERS, fold_string
 from credlint.config import FileContext
 from credlint.finding import Severity

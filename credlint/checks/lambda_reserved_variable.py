@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from credlint.chain import ChainStep, Explanation, no_chain_explanation
-from credlint.checks.env_shadowing import (
-    CREDENTIAL_VARIABLES,
-    PLATFORM_LAMBDA,
-    env_explanation,
-    looks_fake,
-    shadowing_severity,
-)
+from credlint.chain import CREDENTIAL_VARIABLES, ChainStep, Explanation, no_chain_explanation
+from credlint.checks.env_shadowing import PLATFORM_LAMBDA, env_explanation, looks_fake, shadowing_severity
 from credlint.deployment.model import VALUE_LITERAL, DeploymentFile, EnvironmentEntry
 from credlint.deployment.rule import DeploymentRule
 

@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from credlint.checks.env_shadowing import CREDENTIAL_VARIABLES, PLATFORM_HOST
+from credlint.chain import CREDENTIAL_VARIABLES
+from credlint.checks.env_shadowing import PLATFORM_HOST, looks_fake
 from credlint.config import DotenvCredential
 from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
 from credlint.file_kinds import DOTENV, kind_by_name
@@ -41,38 +42,44 @@ def dotenv_entries(
         yield EnvironmentEntry(binding.key, value, value_kind, where, platform, span)
 
 
-def dotenv_credentials_near(path: Path, root: Path) -> tuple[DotenvCredential, ...]:
-    """Credential variables defined by dotenv files in path's directory and each one above it,
-    up to root; nearest directory first."""
-    found: list[DotenvCredential] = []
+def dotenv_files_near(path: Path, root: Path) -> tuple[tuple[str, ...], tuple[DotenvCredential, ...]]:
+    """The dotenv files in path's directory and each one above it up to root, nearest first, and
+    the credential variables they define."""
+    files: list[str] = []
+    credentials: list[DotenvCredential] = []
     directory = path.parent
     while True:
-        found.extend(_credentials_in_directory(directory, root))
+        found_files, found_credentials = _dotenv_in_directory(directory, root)
+        files.extend(found_files)
+        credentials.extend(found_credentials)
         if directory == root or directory.parent == directory or root not in directory.parents:
             break
         directory = directory.parent
-    return tuple(found)
+    return tuple(files), tuple(credentials)
 
 
 @functools.lru_cache(maxsize=256)
-def _credentials_in_directory(directory: Path, root: Path) -> tuple[DotenvCredential, ...]:
+def _dotenv_in_directory(directory: Path, root: Path) -> tuple[tuple[str, ...], tuple[DotenvCredential, ...]]:
     try:
         names = sorted(os.listdir(directory))
     except OSError:
-        return ()
-    found = []
+        return (), ()
+    files: list[str] = []
+    credentials: list[DotenvCredential] = []
     for name in names:
         candidate = directory / name
         if kind_by_name(candidate) != DOTENV or not candidate.is_file():
             continue
+        relative = candidate.relative_to(root).as_posix() if root in candidate.parents else candidate.as_posix()
+        files.append(relative)
         try:
             if candidate.stat().st_size > MAX_DOTENV_SIZE:
                 continue
             text = candidate.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        relative = candidate.relative_to(root).as_posix() if root in candidate.parents else candidate.as_posix()
         for entry in dotenv_entries(text):
             if entry.variable in CREDENTIAL_VARIABLES and entry.value:
-                found.append(DotenvCredential(relative, entry.variable, entry.span.line))
-    return tuple(found)
+                fake = entry.value_kind == VALUE_LITERAL and looks_fake(entry.value)
+                credentials.append(DotenvCredential(relative, entry.variable, entry.span.line, fake))
+    return tuple(files), tuple(credentials)
