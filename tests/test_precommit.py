@@ -31,17 +31,28 @@ def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Pat
     run(["git", "init", "-q"], project, env)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {REPO}\n    rev: {head.stdout.strip()}\n    hooks:\n      - id: credlint\n"
+        "      - id: credlint-env-files\n"
     )
     app = project / "app.py"
     app.write_text(f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{KEY}")\n')
     run(["git", "add", "."], project, env)
 
-    failing = run([pre_commit, "run", "--files", "app.py"], project, env)
+    (project / ".env").write_text(f"AWS_ACCESS_KEY_ID={KEY}\n")
+    (project / "Dockerfile").write_text("FROM python:3.12\nARG AWS_SECRET_ACCESS_KEY\n")
+    (project / "README.md").write_text(f"Never write {KEY} anywhere.\n")
+    run(["git", "add", "."], project, env)
+
+    failing = run([pre_commit, "run", "--files", "app.py", ".env", "Dockerfile", "README.md"], project, env)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "app.py:2:" in failing.stdout and "CL101" in failing.stdout
+    # The dotenv file reaches credlint through the second hook, the Dockerfile through the first.
+    assert ".env:1:" in failing.stdout and "Dockerfile:2:" in failing.stdout
+    assert "README.md" not in failing.stdout
     assert KEY not in failing.stdout
 
     app.write_text('import boto3\ns3 = boto3.client("s3", region_name="eu-west-1")\n')
+    (project / ".env").write_text("AWS_DEFAULT_REGION=eu-west-1\n")
+    (project / "Dockerfile").write_text("FROM python:3.12\n")
     run(["git", "add", "."], project, env)
-    passing = run([pre_commit, "run", "--files", "app.py"], project, env)
+    passing = run([pre_commit, "run", "--files", "app.py", ".env", "Dockerfile"], project, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
