@@ -14,7 +14,6 @@ from credlint.checks.env_writes import (
     CredentialEntry,
     EnvironmentWriteRule,
     MappingModel,
-    assigned_pairs,
     written_value,
 )
 from credlint.checks.sdk import call_arguments
@@ -73,16 +72,7 @@ class CredentialsInChildEnvironment(EnvironmentWriteRule):
         super().__init__(context)
         self.children: list[ChildStart] = []
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            for sub_target, value in assigned_pairs(target.target, node.value):
-                self.note_assignment(sub_target, value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.note_augmented(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.note_call(node)
+    def called(self, node: cst.Call) -> None:
         func = node.func
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         if name in _STARTER_NAMES:

@@ -14,7 +14,6 @@ from credlint.checks.env_writes import (
     CredentialEntry,
     EnvironmentWriteRule,
     MappingModel,
-    assigned_pairs,
     call_entries,
     credential_variable,
     is_environ,
@@ -85,25 +84,16 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
         super().__init__(context)
         self.writes: list[EnvironmentWrite] = []
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            for sub_target, value in assigned_pairs(target.target, node.value):
-                self.note_assignment(sub_target, value)
-                if (
-                    isinstance(sub_target, cst.Subscript)
-                    and not self.under_patched_environ
-                    and is_environ(self, sub_target.value)
-                ):
-                    self.writes.append(EnvironmentWrite(ITEM, sub_target, value))
+    def assigned(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Subscript) and not self.under_patched_environ and is_environ(self, target.value):
+            self.writes.append(EnvironmentWrite(ITEM, target, value))
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.note_augmented(node)
+    def augmented(self, node: cst.AugAssign) -> None:
         merged = isinstance(node.operator, cst.BitOrAssign) and is_environ(self, node.target)
         if merged and not self.under_patched_environ:
             self.writes.append(EnvironmentWrite(MERGE, node, None))
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self.note_call(node)
+    def called(self, node: cst.Call) -> None:
         if self.under_patched_environ:
             return
         func = node.func

@@ -319,6 +319,29 @@ class EnvironmentWriteRule(Rule):
         if node in self._restoring:
             self.restored_depth -= 1
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            for sub_target, value in assigned_pairs(target.target, node.value):
+                self.note_assignment(sub_target, value)
+                self.assigned(sub_target, value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.note_augmented(node)
+        self.augmented(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.note_call(node)
+        self.called(node)
+
+    def assigned(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        """Each `target = value`, tuples unpacked, for rules that look at writes."""
+
+    def augmented(self, node: cst.AugAssign) -> None:
+        """Each augmented assignment, for rules that look at `|=`."""
+
+    def called(self, node: cst.Call) -> None:
+        """Each call, for rules that look at calls."""
+
     def note_assignment(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
         """Remember `name[K] = v` on a plain name, for mappings handed on later."""
         if (
