@@ -291,12 +291,17 @@ def check_paths(
 
 
 def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
-    """Check a buffer that is not on disk yet (an editor's, or stdin) as if it were the file at path."""
+    """Check a buffer that is not on disk yet (an editor's, or stdin) as if it were the file at path.
+
+    A name without a suffix (an untitled buffer, a script) is read as Python; a name of a kind
+    credlint does not read (README.md) gives an empty report.
+    """
     absolute = path.absolute()
     config = finder.for_path(absolute)
-    if config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False):
+    kind = kind_by_name(absolute) or (PYTHON if not absolute.suffix else None)
+    if kind is None or (config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False)):
         return _report([], [], [])
-    job = job_for(absolute, config, kind_by_name(absolute) or PYTHON)
+    job = job_for(absolute, config, kind)
     return _report([job], [check_bytes(job, source)], [])
 
 

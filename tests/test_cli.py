@@ -195,3 +195,22 @@ def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
     misuse = subprocess.run([credlint_executable(), "check", "--stdin-filename", "a.py", "."], cwd=tmp_path,
                             capture_output=True, text=True)
     assert misuse.returncode == 2 and "give `-` as the only path" in misuse.stderr
+
+
+def test_stdin_is_read_as_the_kind_its_name_gives(tmp_path: Path) -> None:
+    """An editor's YAML buffer is a deployment file, its Python buffer Python, its notes nothing."""
+    import subprocess
+
+    from tests.conftest import credlint_executable
+
+    compose = "services:\n  app:\n    image: app\n    environment:\n      - AWS_ACCESS_KEY_ID\n"
+
+    def check(name: str, text: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [credlint_executable(), "check", "--no-explain", "--stdin-filename", name, "-"],
+            input=text, cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        )
+
+    assert check("docker-compose.yml", compose).stdout.startswith("docker-compose.yml:5:9: CL205 ")
+    assert check("notes.md", LEAKY).stdout.startswith("No findings")
+    assert check("deploy", LEAKY).stdout.startswith(f"deploy:2:{KEY_COLUMN}: CL101 ")
