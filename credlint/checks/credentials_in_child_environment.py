@@ -14,7 +14,6 @@ from credlint.checks.env_writes import (
     CredentialEntry,
     EnvironmentWriteRule,
     MappingModel,
-    written_value,
 )
 from credlint.checks.sdk import call_arguments
 from credlint.config import FileContext
@@ -102,12 +101,10 @@ class CredentialsInChildEnvironment(EnvironmentWriteRule):
                     self._report_entry(child, entry)
 
     def _report_entry(self, child: ChildStart, entry: CredentialEntry) -> None:
-        value = written_value(self, entry)
-        if value is None:
+        judged = self.judge(entry)
+        if judged is None:
             return
-        severity = self.severity_of(value)
-        if severity is None:
-            return
+        value, severity = judged
         line = self.line_of(entry.node)
         call_line = self.line_of(child.call)
         explanation = env_explanation(

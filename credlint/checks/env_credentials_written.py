@@ -17,7 +17,6 @@ from credlint.checks.env_writes import (
     call_entries,
     credential_variable,
     is_environ,
-    written_value,
 )
 from credlint.config import FileContext
 
@@ -129,12 +128,10 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
         return call_entries(model, node)
 
     def _report_entry(self, kind: str, entry: CredentialEntry) -> None:
-        value = written_value(self, entry)
-        if value is None:
+        judged = self.judge(entry)
+        if judged is None:
             return
-        severity = self.severity_of(value)
-        if severity is None:
-            return
+        value, severity = judged
         self.report(
             entry.node,
             f"{entry.variable} {_WRITTEN_BY[kind]}: {_EFFECT[kind]}",

@@ -361,9 +361,16 @@ class EnvironmentWriteRule(Rule):
         if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.BitOrAssign):
             self.mutations.append(Mutation(node.target, node, None))
 
-    def severity_of(self, value: WrittenValue) -> Optional[Severity]:
-        """The test policy: test files and stand-in values are info, dropped or reported in full."""
-        return shadowing_severity(self.info.severity, self.context.settings, fake=value.fake)
+    def judge(self, entry: CredentialEntry) -> Optional[tuple[WrittenValue, Severity]]:
+        """What an entry writes and the severity of its finding; None when it is not reported.
+
+        The test policy applies: test files and stand-in values are info, dropped or in full.
+        """
+        value = written_value(self, entry)
+        if value is None:
+            return None
+        severity = shadowing_severity(self.info.severity, self.context.settings, fake=value.fake)
+        return None if severity is None else (value, severity)
 
 
 def assigned_pairs(
