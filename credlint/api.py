@@ -13,12 +13,13 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
     import pathspec
     from pathspec.pattern import Pattern
 
-from credlint.config import Config, ConfigFinder, RuleSettings
-from credlint.declared_region import find_declared_region
+from credlint.config import Config, ConfigFinder
+from credlint.deployment.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
 from credlint.file_kinds import CERTAIN_KINDS, PYTHON, kind_by_name, kind_of_named_file
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
+from credlint.settings import RuleSettings
 
 # Below this many files a process pool costs more to start than it saves.
 POOL_THRESHOLD = 48

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from credlint.chain import no_chain_explanation
-from credlint.config import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
 from credlint.file_kinds import PYTHON
 from credlint.finding import FileError, Finding, Span
 from credlint.prefilter import FileProbe
-from credlint.registry import PARSE_ERROR_RULE, RuleInfo
+from credlint.registry import PARSE_ERROR_RULE
+from credlint.rule_info import RuleInfo
 from credlint.secrets import fingerprint
+from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from credlint.chain import Explanation
 from credlint.secrets import fingerprint, redact
 
 if TYPE_CHECKING:
-    from credlint.registry import RuleInfo
+    from credlint.rule_info import RuleInfo
 
 
 class Severity(str, enum.Enum):

@@ -169,4 +169,3 @@ def build_server() -> CredlintServer:
 def serve() -> int:
     build_server().start_io()
     return 0
-

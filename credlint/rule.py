@@ -10,11 +10,11 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
-from credlint.config import FileContext
 from credlint.finding import Finding, Severity, Span, make_finding
+from credlint.settings import FileContext
 
 if TYPE_CHECKING:
-    from credlint.registry import RuleInfo
+    from credlint.rule_info import RuleInfo
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:

@@ -32,7 +32,9 @@ def test_baseline_reports_only_new_findings_after_edits(project: Path) -> None:
     baseline = project / ".credlint-baseline.json"
     document = json.loads(baseline.read_text())
     assert [(entry["code"], entry["path"], entry["count"]) for entry in document["findings"]] == [
-        ("CL101", "app.py", 1), ("CL102", "app.py", 1), ("CL104", "nested/settings.py", 1),
+        ("CL101", "app.py", 1),
+        ("CL102", "app.py", 1),
+        ("CL104", "nested/settings.py", 1),
     ]
     assert "AKIAPRCXEMR26FKM72QG" not in baseline.read_text() and "timestamp" not in baseline.read_text()
     assert baseline.read_text() == json.dumps(document, indent=2, sort_keys=True) + "\n"

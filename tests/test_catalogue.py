@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from credlint.catalogue import REQUIRED_SECTIONS, examples, page_path, pages_directory, sections
-from credlint.config import DotenvCredential, RuleSettings
 from credlint.engine import lint_source
 from credlint.registry import RULES
+from credlint.settings import DotenvCredential, RuleSettings
 
 PAGES = sorted(pages_directory().glob("CL*.md"))
 EXAMPLES = [example for page in PAGES for example in examples(page)]

@@ -56,16 +56,34 @@ def test_json_report_shape(project: Path) -> None:
     document = json.loads(result.stdout)
     assert document["version"] == 1 and document["errors"] == []
     assert document["summary"] == {
-        "files_checked": 2, "findings": 2, "errors": 0,
-        "by_severity": {"error": 2}, "by_code": {"CL101": 1, "CL102": 1},
+        "files_checked": 2,
+        "findings": 2,
+        "errors": 0,
+        "by_severity": {"error": 2},
+        "by_code": {"CL101": 1, "CL102": 1},
     }
     first = document["findings"][0]
     assert set(first) == {
-        "code", "name", "category", "severity", "path", "line", "column", "end_line", "end_column",
-        "message", "preview", "fingerprint", "explanation",
+        "code",
+        "name",
+        "category",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "preview",
+        "fingerprint",
+        "explanation",
     }
     assert (first["code"], first["category"], first["path"], first["line"], first["column"]) == (
-        "CL101", "hardcoded-credential", "app.py", 2, KEY_COLUMN,
+        "CL101",
+        "hardcoded-credential",
+        "app.py",
+        2,
+        KEY_COLUMN,
     )
     assert first["end_column"] - first["column"] == len(KEY)
     assert first["preview"] == "AKIA************JMWQ"
@@ -103,8 +121,12 @@ def test_python_dash_m(project: Path) -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "credlint", "check", "--no-explain", "app.py"], cwd=project,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "credlint", "check", "--no-explain", "app.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1 and "CL101" in result.stdout
 
 
@@ -170,7 +192,6 @@ def test_exit_zero(project: Path) -> None:
     assert result.returncode == 0 and "CL101" in result.stdout
 
 
-
 def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
     import subprocess
 
@@ -183,7 +204,11 @@ def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
     def check(name: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [credlint_executable(), "check", "--no-explain", "--stdin-filename", name, "-"],
-            input=LEAKY, cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+            input=LEAKY,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
         )
 
     flagged = check("src/app.py")
@@ -192,8 +217,9 @@ def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
     assert not (tmp_path / "src").exists()
     assert check("tests/test_app.py").stdout.splitlines()[0].startswith("tests/test_app.py:2:") is True
     assert "CL101" not in check("tests/test_app.py").stdout
-    misuse = subprocess.run([credlint_executable(), "check", "--stdin-filename", "a.py", "."], cwd=tmp_path,
-                            capture_output=True, text=True)
+    misuse = subprocess.run(
+        [credlint_executable(), "check", "--stdin-filename", "a.py", "."], cwd=tmp_path, capture_output=True, text=True
+    )
     assert misuse.returncode == 2 and "give `-` as the only path" in misuse.stderr
 
 
@@ -208,7 +234,11 @@ def test_stdin_is_read_as_the_kind_its_name_gives(tmp_path: Path) -> None:
     def check(name: str, text: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [credlint_executable(), "check", "--no-explain", "--stdin-filename", name, "-"],
-            input=text, cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+            input=text,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
         )
 
     assert check("docker-compose.yml", compose).stdout.startswith("docker-compose.yml:5:9: CL205 ")

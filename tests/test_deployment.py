@@ -8,13 +8,13 @@ from pathlib import Path, PurePath
 
 import pytest
 
-from credlint.config import TEST_POLICY_IGNORE, TEST_POLICY_REPORT, RuleSettings
 from credlint.deployment.model import DeploymentParseError
 from credlint.deployment.read import read_deployment_file
 from credlint.engine import lint_source
 from credlint.file_kinds import kind_by_name
 from credlint.finding import Finding, Severity
 from credlint.registry import RULES
+from credlint.settings import TEST_POLICY_IGNORE, TEST_POLICY_REPORT, RuleSettings
 from tests.conftest import run_cli
 
 KEY = "AKIA42YQICSX5QSIJMWQ"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from credlint.config import DotenvCredential, RuleSettings
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
 from credlint.registry import RULES
+from credlint.settings import DotenvCredential, RuleSettings
 from tests.conftest import run_cli
 
 NO_SETTINGS = RuleSettings()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from credlint.config import TEST_POLICY_IGNORE, TEST_POLICY_INFO, TEST_POLICY_REPORT, RuleSettings
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
 from credlint.registry import RULES
+from credlint.settings import TEST_POLICY_IGNORE, TEST_POLICY_INFO, TEST_POLICY_REPORT, RuleSettings
 from tests.conftest import codes, lint, run_cli
 
 CL201_FLAGGED = {

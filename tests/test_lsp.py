@@ -45,7 +45,9 @@ async def test_open_edit_and_fix(client: LanguageClient, tmp_path: Path) -> None
     assert (found.range.start.line, found.range.start.character) == (1, column)
     assert (found.range.end.line, found.range.end.character) == (1, column + len(KEY))
     assert found.severity == types.DiagnosticSeverity.Error
-    assert found.code_description is not None and found.code_description.href.endswith("CL101-hardcoded-access-key-id.md")
+    assert found.code_description is not None and found.code_description.href.endswith(
+        "CL101-hardcoded-access-key-id.md"
+    )
     assert "never consulted" not in found.message and "explicit" in found.message and KEY not in found.message
     assert found.related_information and found.related_information[0].location.range.start.line == 1
 

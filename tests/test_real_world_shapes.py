@@ -24,8 +24,16 @@ TOKEN = "FwoGZXIvYXdzEZyV6QVrOWlq/1GlMq6q37TP4jYfB/vHW7MvL2vXHWhr4SVqMZjNGRK9Hc5
         f'import configparser\nc = configparser.ConfigParser()\nc.set("default", "aws_secret_access_key", "{SECRET}")\n',
         f'class Handler:\n    def client(self):\n        return self.session.client("s3", None, None, True, None, None, None, "{SECRET}")\n',
     ],
-    ids=["param-default", "monkeypatch-setenv", "environ-setdefault", "environ-item", "tuple-target",
-         "django-storages", "configparser", "injected-session-positional"],
+    ids=[
+        "param-default",
+        "monkeypatch-setenv",
+        "environ-setdefault",
+        "environ-item",
+        "tuple-target",
+        "django-storages",
+        "configparser",
+        "injected-session-positional",
+    ],
 )
 def test_secret_shapes_flagged(code: str) -> None:
     assert [code for _, code in codes(code)] == ["CL102"]
@@ -70,14 +78,14 @@ def test_key_in_a_docstring_is_reported_on_its_line() -> None:
 
 
 def test_sts_documentation_samples_are_examples() -> None:
-    code = '''
+    code = """
 import boto3
 RESPONSE = {
     "AccessKeyId": "AKIAIOSFODNN7EXAMPLE",
     "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
     "SessionToken": "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
 }
-'''
+"""
     assert [c for _, c in codes(code)] == ["CL104", "CL104", "CL104"]
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from credlint.config import RuleSettings
-from credlint.declared_region import declaration_line, find_declared_region
+from credlint.deployment.declared_region import declaration_line, find_declared_region
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
 from credlint.registry import RULES
+from credlint.settings import RuleSettings
 from tests.conftest import run_cli
 
 REGION_CODES = ("CL301", "CL302", "CL303")

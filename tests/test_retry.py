@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from credlint.checks.retry import is_client_error_code, sdk_retries_code
+from credlint.checks.retry.analysis import is_client_error_code, sdk_retries_code
 from credlint.engine import lint_source
 from credlint.registry import RULES
 from tests.conftest import lint
@@ -753,7 +753,10 @@ def test_explanation_prints_both_retry_layers_and_the_worst_case() -> None:
     explanation = finding.explanation
     assert explanation.chain == "retry"
     methods = [(step.method, step.status) for step in explanation.steps]
-    assert methods[:2] == [("botocore standard mode", "default >= 1.44.0"), ("botocore legacy mode", "default <= 1.43.x")]
+    assert methods[:2] == [
+        ("botocore standard mode", "default >= 1.44.0"),
+        ("botocore legacy mode", "default <= 1.43.x"),
+    ]
     this_code = [step for step in explanation.steps if step.status == "this code"]
     assert [(step.method, step.line) for step in this_code] == [("for attempt in range(5)", HEAD.count("\n") + 3)]
     assert "retries every ClientError" in this_code[0].reads and "time.sleep(1)" in this_code[0].reads
@@ -788,7 +791,11 @@ def test_dynamodb_attempts_and_config_in_code() -> None:
     assert default.explanation.steps[-1].reads == "4 x 4 = 16 requests (standard), 4 x 10 = 40 requests (legacy)"
     assert "DynamoDB" not in default.explanation.runtime.split("This code")[0].replace("(dynamodb)", "")
     sdk_step = configured.explanation.steps[0]
-    assert (sdk_step.method, sdk_step.status, sdk_step.line) == ("botocore standard mode", "set by Config", HEAD.count("\n") + 5)
+    assert (sdk_step.method, sdk_step.status, sdk_step.line) == (
+        "botocore standard mode",
+        "set by Config",
+        HEAD.count("\n") + 5,
+    )
     assert sdk_step.reads.startswith("8 attempts per call")  # max_attempts counts retries
     assert configured.explanation.steps[-1].reads == "4 x 8 = 32 requests (standard)"
 
@@ -827,7 +834,9 @@ def test_messages_quote_the_codes() -> None:
         "ValidationException, ResourceNotFoundException and other 4xx codes too"
     )
     status = retry_findings(FLAGGED["backoff giveup that lets 403 through"][0])[0]
-    assert status.message == "@backoff.on_exception (backoff) on fetch() retries HTTP 403, which botocore does not retry"
+    assert (
+        status.message == "@backoff.on_exception (backoff) on fetch() retries HTTP 403, which botocore does not retry"
+    )
     recursion = retry_findings(FLAGGED["a method calling itself again"][0])
     assert recursion[0].message == "fetch() calls itself again on every ClientError, without checking the error code"
     assert recursion[0].explanation.steps[-2].reads.startswith("4 attempts (retries=3, counting down)")
@@ -866,8 +875,16 @@ def test_which_codes_botocore_retries(code: str, service: str | None, retried: b
 
 @pytest.mark.parametrize(
     "code,client_error",
-    [("AccessDenied", True), ("NoSuchKey", True), ("InvalidParameterValue", True), ("404", True),
-     ("ThrottlingException", False), ("EndpointConnectionError", False), ("Unavailable", False), ("503", False)],
+    [
+        ("AccessDenied", True),
+        ("NoSuchKey", True),
+        ("InvalidParameterValue", True),
+        ("404", True),
+        ("ThrottlingException", False),
+        ("EndpointConnectionError", False),
+        ("Unavailable", False),
+        ("503", False),
+    ],
 )
 def test_which_codes_are_client_errors(code: str, client_error: bool) -> None:
     assert is_client_error_code(code, None) is client_error

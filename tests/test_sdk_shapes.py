@@ -27,18 +27,28 @@ SECRET = "nnHXcSoBI/nRmLWgp8o8BVcXP2rk5osNQp/hZzJ3"
         # Session().client chained
         f'from boto3.session import Session\nSession().resource("s3", aws_secret_access_key="{SECRET}")\n',
         # botocore session
-        'import botocore.session\n'
+        "import botocore.session\n"
         f'botocore.session.get_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
         # aiobotocore
-        'from aiobotocore.session import get_session\n'
+        "from aiobotocore.session import get_session\n"
         f'get_session().create_client("s3", aws_secret_access_key="{SECRET}")\n',
         # aioboto3
         f'import aioboto3\naioboto3.Session().client("s3", aws_secret_access_key="{SECRET}")\n',
         # default session
         f'import boto3\nboto3.setup_default_session(aws_secret_access_key="{SECRET}")\n',
     ],
-    ids=["alias", "from-import", "from-import-alias", "session-module", "session-variable", "session-chained",
-         "botocore", "aiobotocore", "aioboto3", "default-session"],
+    ids=[
+        "alias",
+        "from-import",
+        "from-import-alias",
+        "session-module",
+        "session-variable",
+        "session-chained",
+        "botocore",
+        "aiobotocore",
+        "aioboto3",
+        "default-session",
+    ],
 )
 def test_secret_reaching_sdk_call_is_flagged_with_the_call_named(code: str) -> None:
     findings = lint(code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from credlint.checks.env_shadowing import PLATFORM_LAMBDA
+from credlint.analysis.platforms import PLATFORM_LAMBDA
 from credlint.deployment.documents import (
     YamlNode,
     child,

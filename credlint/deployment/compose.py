@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from credlint.checks.env_shadowing import PLATFORM_CONTAINER
+from credlint.analysis.platforms import PLATFORM_CONTAINER
 from credlint.deployment.documents import (
     YamlNode,
     child,

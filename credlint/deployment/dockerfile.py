@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from credlint.checks.env_shadowing import PLATFORM_CONTAINER
+from credlint.analysis.platforms import PLATFORM_CONTAINER
 from credlint.deployment.documents import refers_to_variable
 from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
 from credlint.finding import Span

@@ -13,12 +13,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from credlint.analysis.platforms import PLATFORM_HOST
+from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES
-from credlint.checks.env_shadowing import PLATFORM_HOST, looks_fake
-from credlint.config import DotenvCredential
 from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
 from credlint.file_kinds import DOTENV, kind_by_name
 from credlint.finding import Span
+from credlint.settings import DotenvCredential
 
 MAX_DOTENV_SIZE = 256_000
 

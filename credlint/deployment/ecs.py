@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from credlint.checks.env_shadowing import PLATFORM_ECS
+from credlint.analysis.platforms import PLATFORM_ECS
 from credlint.deployment.documents import (
     ValueReader,
     YamlNode,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from credlint.checks.env_shadowing import PLATFORM_KUBERNETES
+from credlint.analysis.platforms import PLATFORM_KUBERNETES
 from credlint.deployment.documents import (
     YamlNode,
     child,

@@ -43,7 +43,7 @@ class EnvironmentEntry:
     value: Optional[str]  # the literal value, when VALUE_LITERAL; never shown, only redacted
     value_kind: str  # VALUE_*
     where: str  # for messages: "ENV in the Dockerfile", "service 'web' environment", ...
-    platform: str  # a PLATFORM_* of credlint.checks.env_shadowing
+    platform: str  # a PLATFORM_* of credlint.checks.environment.shadowing
     span: Span  # the variable's name in the file
 
 

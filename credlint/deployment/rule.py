@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 from credlint.chain import Explanation
-from credlint.config import FileContext
 from credlint.finding import Finding, Severity, Span, make_finding
+from credlint.settings import FileContext
 
 if TYPE_CHECKING:
     from credlint.deployment.model import DeploymentFile
-    from credlint.registry import RuleInfo
+    from credlint.rule_info import RuleInfo
 
 
 class DeploymentRule:

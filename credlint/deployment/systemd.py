@@ -6,7 +6,7 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from credlint.checks.env_shadowing import PLATFORM_HOST
+from credlint.analysis.platforms import PLATFORM_HOST
 from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
 from credlint.finding import Span
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Optional
 
-from credlint.checks.env_shadowing import PLATFORM_GITHUB_ACTIONS
+from credlint.analysis.platforms import PLATFORM_GITHUB_ACTIONS
 from credlint.deployment.documents import (
     YamlNode,
     child,

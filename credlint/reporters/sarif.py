@@ -12,7 +12,8 @@ from credlint import __version__
 from credlint.api import Report
 from credlint.catalogue import page_path, page_url
 from credlint.finding import Finding, Severity
-from credlint.registry import RULES, RuleInfo
+from credlint.registry import RULES
+from credlint.rule_info import RuleInfo
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

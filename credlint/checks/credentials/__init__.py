@@ -1,0 +1,27 @@
+"""Hard-coded credentials (CL1xx): access key ids, secret keys and session tokens written in code."""
+
+from __future__ import annotations
+
+from credlint.checks.credentials.candidates import (
+    may_hold_access_key_id,
+    may_hold_example_key,
+    may_hold_secret_access_key,
+    may_hold_session_token,
+)
+from credlint.finding import Severity
+from credlint.rule_info import RuleInfo
+from credlint.secrets import ACCESS_KEY_TRIGGERS
+
+CATEGORY = "hardcoded-credential"
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+# Credentials can also be passed by position, to calls that these name (b"ession": a session).
+SDK_TRIGGERS = (b"boto", b"ession", b"Credentials", b"set_credentials")
+
+# fmt: off
+RULES = (
+    RuleInfo("CL101", "hardcoded-access-key-id", CATEGORY, E, "AWS access key ID written in the code", ACCESS_KEY_TRIGGERS, f"{__name__}.hardcoded_access_key_id:HardcodedAccessKeyId", may_hold_access_key_id),
+    RuleInfo("CL102", "hardcoded-secret-access-key", CATEGORY, E, "AWS secret access key written in the code", (b"ecret", b"ECRET", *SDK_TRIGGERS), f"{__name__}.hardcoded_secret_access_key:HardcodedSecretAccessKey", may_hold_secret_access_key),
+    RuleInfo("CL103", "hardcoded-session-token", CATEGORY, W, "AWS session token written in the code", (b"oken", b"OKEN", *SDK_TRIGGERS), f"{__name__}.hardcoded_session_token:HardcodedSessionToken", may_hold_session_token),
+    RuleInfo("CL104", "documentation-example-key", CATEGORY, INFO, "AWS documentation example key (...EXAMPLE) written in the code", (*ACCESS_KEY_TRIGGERS, b"EXAMPLEKEY"), f"{__name__}.documentation_example_key:DocumentationExampleKey", may_hold_example_key),
+)
+# fmt: on

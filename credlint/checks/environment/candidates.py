@@ -1,0 +1,78 @@
+"""The cheap candidate pass for the env-shadowing rules that read Python (CL201-CL203)."""
+
+from __future__ import annotations
+
+import ast
+
+from credlint.analysis.folded_strings import folded_strings
+from credlint.chain import CREDENTIAL_VARIABLES
+from credlint.prefilter import FileProbe
+
+CREDENTIAL_VARIABLE_NAMES = frozenset(CREDENTIAL_VARIABLES)
+
+
+def names_credential_variable(probe: FileProbe) -> bool:
+    """Some folded string literal, or a keyword argument (`environ.update(AWS_ACCESS_KEY_ID=...)`),
+    is AWS_ACCESS_KEY_ID or another variable of the env provider."""
+    if probe.tree is None:
+        return True
+    keywords = (node.arg for node in ast.walk(probe.tree) if isinstance(node, ast.keyword))
+    return any(name in CREDENTIAL_VARIABLE_NAMES for name in keywords) or any(
+        text in CREDENTIAL_VARIABLE_NAMES for text in folded_strings(probe.tree)
+    )
+
+
+def may_write_environment(probe: FileProbe) -> bool:
+    """CL201's writes all go through os.environ or os.putenv, and name a credential variable."""
+    return (b"environ" in probe.source or b"putenv" in probe.source) and probe.once(names_credential_variable)
+
+
+# asyncio's create_subprocess_* hold b"subprocess" too.
+_CHILD_STARTERS = (
+    b"subprocess",
+    b"execve",
+    b"execvpe",
+    b"execle",
+    b"execlpe",
+    b"spawnve",
+    b"spawnvpe",
+    b"spawnle",
+    b"spawnlpe",
+)
+
+
+def may_start_child_with_environment(probe: FileProbe) -> bool:
+    """CL203 needs a function that starts a child process, and a credential variable's name."""
+    return any(name in probe.source for name in _CHILD_STARTERS) and probe.once(names_credential_variable)
+
+
+# An environment read reaches the SDK only through a credential parameter named in the file (a
+# keyword, or a dict key spread with **), or by position: to a session, Credentials or
+# set_credentials (key id first), or as a client's seventh argument or later.
+# ref. credential_slots.SDK_PARAMETER_SLOTS and the signatures in analysis/sdk.py.
+_CREDENTIAL_PARAMETERS = frozenset(
+    {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "access_key", "secret_key", "token"}
+)
+_POSITIONAL_CREDENTIAL_TAKERS = frozenset({"Session", "Credentials", "set_credentials"})
+_CLIENT_FACTORIES = frozenset({"client", "resource", "create_client"})
+_FIRST_POSITIONAL_CLIENT_CREDENTIAL = 7
+
+
+def may_pass_env_credentials(probe: FileProbe) -> bool:
+    """CL202 needs credentials given to the SDK by name, or enough positional arguments to do so."""
+    tree = probe.tree
+    if tree is None:
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if any(keyword.arg in _CREDENTIAL_PARAMETERS for keyword in node.keywords):
+                return True
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in _POSITIONAL_CREDENTIAL_TAKERS and node.args:
+                return True
+            if name in _CLIENT_FACTORIES and len(node.args) >= _FIRST_POSITIONAL_CLIENT_CREDENTIAL:
+                return True
+        elif isinstance(node, ast.Constant) and node.value in _CREDENTIAL_PARAMETERS:
+            return True
+    return False

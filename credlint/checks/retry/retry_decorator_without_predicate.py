@@ -1,0 +1,37 @@
+"""CL402: a retry decorator (tenacity, backoff, retrying) or a handler that calls its own function
+again, retrying every ClientError without a predicate."""
+
+from __future__ import annotations
+
+from credlint.checks.retry.analysis import (
+    LOOP,
+    PREDICATE_ARGUMENTS,
+    RECURSION,
+    HandlerRetry,
+    RetryRule,
+    RetrySite,
+    any_error_message,
+    explain,
+    retried_phrase,
+)
+
+
+class RetryDecoratorWithoutPredicate(RetryRule):
+    """A decorator retries whatever its exception filter lets through: with no predicate, every 4xx."""
+
+    def check(self, site: RetrySite) -> None:
+        if site.kind == LOOP:
+            return
+        for handler in site.handlers:
+            if handler.retries_any_error:
+                self.report(handler.node, _message(site, handler), explain(site, handler, "any"))
+
+
+def _message(site: RetrySite, handler: HandlerRetry) -> str:
+    if handler.verdict.spared:
+        return any_error_message(site, handler)
+    retried = retried_phrase(site, handler)
+    if site.kind == RECURSION:
+        return f"{site.where} calls itself again on {retried}, without checking the error code"
+    argument = PREDICATE_ARGUMENTS.get(site.library or "", ("a predicate", ""))[0]
+    return f"{site.subject} retries {retried}: no {argument} predicate checks the error code"

@@ -1,0 +1,18 @@
+"""CL403: a retry that checks the error code but retries codes or 4xx statuses botocore does not."""
+
+from __future__ import annotations
+
+from credlint.checks.retry.analysis import RetryRule, RetrySite, explain, retried_phrase
+
+
+class RetryNonRetryableCode(RetryRule):
+    """AccessDenied or ValidationException in a retry allow-list is retried to no avail, every time."""
+
+    def check(self, site: RetrySite) -> None:
+        for handler in site.handlers:
+            if handler.retries_named_non_retryable:
+                self.report(
+                    handler.node,
+                    f"{site.subject} retries {retried_phrase(site, handler)}, which botocore does not retry",
+                    explain(site, handler, "codes"),
+                )
