@@ -12,9 +12,10 @@ from importlib import resources
 from typing import Any
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_data(name: str) -> dict[str, Any]:
     """The `tables` of data file `name`.json, read once per process."""
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
-    return document["tables"]
+    tables: dict[str, Any] = document["tables"]
+    return tables

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from credlint.checks.region.analysis import (
-    AWS_REGION_VARIABLE,
-    ModuleRegionFacts,
-    RegionRule,
-    aws_region_only_explanation,
-)
+from credlint.checks.region.explanations import aws_region_only_explanation
+from credlint.checks.region.rule_base import RegionRule
+from credlint.checks.region.sources import AWS_REGION_VARIABLE, ModuleRegionFacts
 
 
 class AwsRegionOnly(RegionRule):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from credlint.checks.region.analysis import (
-    AWS_REGION_VARIABLE,
-    ModuleRegionFacts,
-    RegionRule,
-    global_endpoint_phrase,
-    global_service_explanation,
-)
+from credlint.checks.region.explanations import global_endpoint_phrase, global_service_explanation
+from credlint.checks.region.rule_base import RegionRule
+from credlint.checks.region.sources import AWS_REGION_VARIABLE, ModuleRegionFacts
 
 
 class GlobalServiceWithoutRegion(RegionRule):

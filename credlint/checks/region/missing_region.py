@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from credlint.checks.region.analysis import (
-    AWS_REGION_VARIABLE,
-    ModuleRegionFacts,
-    RegionRule,
-    missing_region_explanation,
-)
+from credlint.checks.region.explanations import missing_region_explanation
+from credlint.checks.region.rule_base import RegionRule
+from credlint.checks.region.sources import AWS_REGION_VARIABLE, ModuleRegionFacts
 from credlint.finding import Severity
 
 
