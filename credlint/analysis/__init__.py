@@ -1,0 +1,1 @@
+"""What several rule families share: the SDK call model, literal folding, bindings, credential slots."""

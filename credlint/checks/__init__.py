@@ -1,1 +1,1 @@
-"""Rule modules, one per rule, and the shared analyses they are built on."""
+"""The rule families, one package each: rules, analysis, candidate pass and explanations (see ARCHITECTURE.md)."""

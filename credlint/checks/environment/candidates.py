@@ -49,7 +49,7 @@ def may_start_child_with_environment(probe: FileProbe) -> bool:
 # An environment read reaches the SDK only through a credential parameter named in the file (a
 # keyword, or a dict key spread with **), or by position: to a session, Credentials or
 # set_credentials (key id first), or as a client's seventh argument or later.
-# ref. credential_slots.SDK_PARAMETER_SLOTS and the signatures in analysis/sdk.py.
+# ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS and the signatures in analysis/sdk.py.
 _CREDENTIAL_PARAMETERS = frozenset(
     {"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "access_key", "secret_key", "token"}
 )

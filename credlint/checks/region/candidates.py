@@ -25,7 +25,7 @@ from typing import Optional, Union
 from credlint.prefilter import FileProbe
 
 CLIENT_METHODS = frozenset({"client", "resource", "create_client"})
-# ref. credlint/checks/sdk.py CLIENT_FACTORIES: the module-level factories that can be imported alone.
+# ref. credlint/analysis/sdk.py CLIENT_FACTORIES: the module-level factories that can be imported alone.
 FACTORY_MODULES = frozenset({"boto3"})
 REGION_POSITION = 1  # ref. sdk.py CLIENT_PARAMETERS: service_name, region_name, ...
 MAX_ARGUMENTS_BYTES = 4096
