@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from credlint.checks.retry.analysis import is_client_error_code, sdk_retries_code
+from credlint.checks.retry.sdk_retries import is_client_error_code, sdk_retries_code
 from credlint.engine import lint_source
 from credlint.registry import RULES
 from tests.conftest import lint

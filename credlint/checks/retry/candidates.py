@@ -2,7 +2,7 @@
 
 The retry rules need LibCST's scope analysis, and their triggers (`ClientError`, `Exception`,
 `except:`) occur in most AWS code. A stdlib `ast` walk keeps only the files with a shape that
-credlint/checks/retry.py can report, judged more loosely than it judges them, so that a skipped
+sites.py and libraries.py can report, judged more loosely than they judge them, so that a skipped
 file never holds a finding: a loop that can stop on success, around a try statement with an
 except clause that may take a ClientError; with tenacity, backoff or retrying in the file, any
 decorated function or `for` loop; a function whose except clause calls a function of the same
@@ -15,9 +15,9 @@ import ast
 
 from credlint.prefilter import FileProbe
 
-# ref. credlint/checks/retry.py DECORATOR_FACTORIES and TENACITY_CONTROLLERS: their modules.
+# ref. credlint/checks/retry/libraries.py DECORATOR_FACTORIES and TENACITY_CONTROLLERS: their modules.
 RETRY_LIBRARIES = (b"tenacity", b"backoff", b"retrying")
-# ref. credlint/checks/retry.py caught_by: the class names an except clause takes ClientError by.
+# ref. credlint/checks/retry/exceptions.py caught_by: the class names an except clause takes ClientError by.
 CATCHING_NAMES = frozenset({"ClientError", "BotoCoreError", "Exception", "BaseException"})
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from credlint.checks.retry.analysis import LOOP, RetryRule, RetrySite, any_error_message, explain
+from credlint.checks.retry.explanations import any_error_message, explain
+from credlint.checks.retry.retry_site import LOOP, RetrySite
+from credlint.checks.retry.rule_base import RetryRule
 
 
 class RetryAnyClientError(RetryRule):

@@ -3,17 +3,10 @@ again, retrying every ClientError without a predicate."""
 
 from __future__ import annotations
 
-from credlint.checks.retry.analysis import (
-    LOOP,
-    PREDICATE_ARGUMENTS,
-    RECURSION,
-    HandlerRetry,
-    RetryRule,
-    RetrySite,
-    any_error_message,
-    explain,
-    retried_phrase,
-)
+from credlint.checks.retry.explanations import any_error_message, explain, retried_phrase
+from credlint.checks.retry.libraries import PREDICATE_ARGUMENTS
+from credlint.checks.retry.retry_site import LOOP, RECURSION, HandlerRetry, RetrySite
+from credlint.checks.retry.rule_base import RetryRule
 
 
 class RetryDecoratorWithoutPredicate(RetryRule):

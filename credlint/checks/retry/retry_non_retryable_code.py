@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from credlint.checks.retry.analysis import RetryRule, RetrySite, explain, retried_phrase
+from credlint.checks.retry.explanations import explain, retried_phrase
+from credlint.checks.retry.retry_site import RetrySite
+from credlint.checks.retry.rule_base import RetryRule
 
 
 class RetryNonRetryableCode(RetryRule):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from credlint.checks.retry.analysis import CONSTANT_DELAY, NO_DELAY, RetryRule, RetrySite, explain
+from credlint.checks.retry.explanations import explain
+from credlint.checks.retry.pacing import CONSTANT_DELAY, NO_DELAY
+from credlint.checks.retry.retry_site import RetrySite
+from credlint.checks.retry.rule_base import RetryRule
 
 
 class RetryWithoutBackoff(RetryRule):

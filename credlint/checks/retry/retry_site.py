@@ -1,0 +1,76 @@
+"""A retry found in the code, with every fact its rules and explanation read: what each handler
+retries, how often, with what delay, on which SDK retry layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from credlint.checks.retry.aws_calls import SdkRetries
+from credlint.checks.retry.conditions import Verdict
+from credlint.checks.retry.exceptions import Caught
+from credlint.checks.retry.pacing import Attempts, Delay
+
+LOOP, DECORATOR, RECURSION = "loop", "decorator", "recursion"
+
+
+@dataclass(frozen=True)
+class HandlerRetry:
+    """One except clause (or a decorator's predicate) and what it retries."""
+
+    node: cst.CSTNode  # where a finding about it is reported
+    caught: Caught
+    verdict: Verdict
+
+    @property
+    def specific_only(self) -> bool:
+        return not (self.caught.client_error or self.caught.botocore_error or self.caught.broad)
+
+    @property
+    def retries_any_error(self) -> bool:
+        """Retries codes it does not name (CL401/CL402)."""
+        return not self.specific_only and self.verdict.others
+
+    @property
+    def retries_named_non_retryable(self) -> bool:
+        """An allow-list that holds codes or 4xx statuses botocore does not retry (CL403)."""
+        return not self.specific_only and not self.verdict.others and self.verdict.non_retryable
+
+
+@dataclass(frozen=True)
+class RetrySite:
+    """A retry in the code, with every fact its explanation needs."""
+
+    kind: str
+    label: str  # "for attempt in range(5)", "@retry (tenacity)", "recursive call to fetch()"
+    where: str  # "fetch()" or "module level"
+    node: cst.CSTNode
+    line: int
+    handlers: tuple[HandlerRetry, ...]
+    attempts: Attempts
+    delay: Delay
+    sdk: SdkRetries
+    library: Optional[str] = None
+
+    @property
+    def retries_throttling(self) -> bool:
+        return any(handler.verdict.retries_throttling for handler in self.handlers)
+
+    @property
+    def subject(self) -> str:
+        if self.kind == LOOP:
+            return f"Retry loop in {self.where}" if self.where != "module level" else "Retry loop at module level"
+        if self.kind == DECORATOR:
+            return f"{self.label} in {self.where}" if self.label.startswith("for ") else f"{self.label} on {self.where}"
+        return f"Recursive retry in {self.where}"
+
+
+def where_of(function: Optional[cst.FunctionDef]) -> str:
+    return f"{function.name.value}()" if function is not None else "module level"
+
+
+def line_of(owner: cst.MetadataDependent, node: cst.CSTNode) -> int:
+    return owner.get_metadata(PositionProvider, node).start.line

@@ -1,0 +1,270 @@
+"""Finding the retries of a module: loops around a try, handlers that call their own function
+again, and (from libraries.py) retry decorators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Optional
+
+import libcst as cst
+
+from credlint.checks.retry.aws_calls import SdkRetries, aws_calls, sdk_retries_of
+from credlint.checks.retry.conditions import CodeTest, Condition, Known, verdict
+from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader
+from credlint.checks.retry.exceptions import Caught, caught_by
+from credlint.checks.retry.libraries import decorator_sites
+from credlint.checks.retry.pacing import handler_delay, loop_attempts, loop_delay, recursion_attempts
+from credlint.checks.retry.paths import FALL, RETRY, PathContext
+from credlint.checks.retry.retry_site import LOOP, RECURSION, HandlerRetry, RetrySite, line_of, where_of
+from credlint.checks.retry.syntax import Loop, ModuleIndex, source_of, statements, walk
+
+
+def find_retries(owner: cst.MetadataDependent, index: ModuleIndex) -> Iterator[RetrySite]:
+    """Every retry of the module: loops, decorators and recursive handlers."""
+    for loop, function in index.loops:
+        site = _loop_site(owner, index, loop, function)
+        if site is not None:
+            yield site
+    for function in index.decorated:
+        yield from decorator_sites(owner, index, function)
+    for try_node, function in index.tries:
+        site = _recursion_site(owner, index, try_node, function)
+        if site is not None:
+            yield site
+
+
+Blocks = tuple[Sequence[cst.CSTNode], ...]
+
+
+def tries_in(block: Sequence[cst.CSTNode]) -> Iterator[tuple[cst.Try, Blocks, tuple[int, ...]]]:
+    """Each try statement of a loop body (not inside nested loops), with the blocks around it and
+    its position in each, outermost first."""
+
+    def visit(
+        nodes: Sequence[cst.CSTNode], blocks: Blocks, positions: tuple[int, ...]
+    ) -> Iterator[tuple[cst.Try, Blocks, tuple[int, ...]]]:
+        for position, node in enumerate(nodes):
+            here_blocks, here_positions = (*blocks, nodes), (*positions, position)
+            if isinstance(node, cst.Try):
+                yield node, here_blocks, here_positions
+            elif isinstance(node, cst.With):
+                yield from visit(statements(node.body), here_blocks, here_positions)
+            elif isinstance(node, cst.If):
+                yield from visit(statements(node.body), here_blocks, here_positions)
+                if isinstance(node.orelse, cst.Else):
+                    yield from visit(statements(node.orelse.body), here_blocks, here_positions)
+
+    yield from visit(block, (), ())
+
+
+def _exits(nodes: Sequence[cst.CSTNode]) -> bool:
+    """Whether a block leaves the loop unconditionally (break or return at its own level)."""
+    for node in nodes:
+        if isinstance(node, (cst.Break, cst.Return)):
+            return True
+        if isinstance(node, cst.With) and _exits(statements(node.body)):
+            return True
+    return False
+
+
+def _sets_loop_flag(nodes: Sequence[cst.CSTNode], test: cst.BaseExpression) -> bool:
+    """`while not done: ... done = True`, `while response is None: ... response = call()`: success
+    ends the loop through its condition. A counter or a cursor moved forward does not count."""
+    flags = _flag_names(test)
+    for node in nodes:
+        if isinstance(node, cst.With) and _sets_loop_flag(statements(node.body), test):
+            return True
+        if not isinstance(node, cst.Assign):
+            continue
+        for target in node.targets:
+            if not isinstance(target.target, cst.Name) or target.target.value not in flags:
+                continue
+            constant = isinstance(node.value, cst.Integer) or source_of(node.value) in ("True", "False")
+            if flags[target.target.value] == "none" or constant:
+                return True
+    return False
+
+
+def _flag_names(test: cst.BaseExpression) -> dict[str, str]:
+    """The names a while test checks as flags (`not done`, `done`) or as "not set yet" (`x is None`)."""
+    if isinstance(test, cst.BooleanOperation):
+        return {**_flag_names(test.left), **_flag_names(test.right)}
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _flag_names(test.expression)
+    if isinstance(test, cst.Name):
+        return {test.value: "flag"}
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and source_of(test.comparisons[0].comparator) == "None"
+    ):
+        return {test.left.value: "none"}
+    return {}
+
+
+def _leaves_after(blocks: Blocks, positions: tuple[int, ...]) -> bool:
+    """Whether the statements after the try, up to the end of the loop body, leave the loop."""
+    return any(_exits(block[position + 1 :]) for block, position in zip(blocks, positions))
+
+
+def _loop_site(
+    owner: cst.MetadataDependent, index: ModuleIndex, loop: Loop, function: Optional[cst.FunctionDef]
+) -> Optional[RetrySite]:
+    body = statements(loop.body)
+    for try_node, blocks, positions in tries_in(body):
+        candidates = [(handler, caught_by(owner, handler.type)) for handler in try_node.handlers]
+        if not any(caught.relevant for _, caught in candidates):
+            continue
+        success = [*statements(try_node.body), *(statements(try_node.orelse.body) if try_node.orelse else [])]
+        leaves_after = _leaves_after(blocks, positions)
+        exits_on_success = _exits(success) or leaves_after
+        if isinstance(loop, cst.While):
+            exits_on_success |= _sets_loop_flag(success, loop.test)
+        if not exits_on_success or not _same_call_each_time(loop, try_node):
+            continue
+        calls = aws_calls(owner, index, statements(try_node.body))
+        sdk = sdk_retries_of(owner, calls)
+        handlers = _handler_retries(
+            owner, index, function, candidates, bool(calls), sdk, fall_retries=not leaves_after, recursion=None
+        )
+        if not handlers:
+            continue
+        return RetrySite(
+            kind=LOOP,
+            label=loop_header(loop),
+            where=where_of(function),
+            node=loop,
+            line=line_of(owner, loop),
+            handlers=tuple(handlers),
+            attempts=loop_attempts(owner, loop, [handler for handler, _ in candidates]),
+            delay=loop_delay(owner, loop),
+            sdk=sdk,
+        )
+    return None
+
+
+def loop_header(loop: Loop) -> str:
+    if isinstance(loop, cst.For):
+        return f"for {source_of(loop.target)} in {source_of(loop.iter)}"
+    return f"while {source_of(loop.test)}"
+
+
+def _same_call_each_time(loop: Loop, try_node: cst.Try) -> bool:
+    """A loop retries only when each pass makes the same request: not when the loop target
+    (`for region in regions`) or what a handler assigns (`key = next_key`) changes what the try
+    body does. Logging those names is fine."""
+    changing = {
+        name.value
+        for handler in try_node.handlers
+        for node in walk(handler.body)
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
+        for target in (node.targets if isinstance(node, cst.Assign) else [node])
+        for name in walk(target.target)
+        if isinstance(name, cst.Name)
+    }
+    if isinstance(loop, cst.For):
+        changing |= {node.value for node in walk(loop.target) if isinstance(node, cst.Name)}
+    return not _reads_outside_logging(try_node.body, changing)
+
+
+def _reads_outside_logging(node: cst.CSTNode, names: set[str]) -> bool:
+    if isinstance(node, cst.Call) and _is_logging(node):
+        return False
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return False
+    if isinstance(node, cst.Name):
+        return node.value in names
+    if isinstance(node, cst.Attribute):
+        return _reads_outside_logging(node.value, names)
+    if isinstance(node, cst.Arg):
+        return _reads_outside_logging(node.value, names)
+    return any(_reads_outside_logging(child, names) for child in node.children)
+
+
+def _is_logging(call: cst.Call) -> bool:
+    callee = cst.helpers.get_full_name_for_node(call.func) or ""
+    parts = callee.lower().split(".")
+    return parts[-1] in ("print", "debug", "info", "warning", "warn", "error", "exception", "log") or any(
+        part.startswith("log") for part in parts[:-1]
+    )
+
+
+def _handler_retries(
+    owner: cst.MetadataDependent,
+    index: ModuleIndex,
+    function: Optional[cst.FunctionDef],
+    candidates: Sequence[tuple[cst.ExceptHandler, Caught]],
+    has_aws_call: bool,
+    sdk: SdkRetries,
+    *,
+    fall_retries: bool,
+    recursion: Optional[str],
+) -> list[HandlerRetry]:
+    """What each relevant except clause of one try retries."""
+    found: list[HandlerRetry] = []
+    body = statements(function.body) if function is not None else []
+    earlier_codes: list[str] = []  # codes that earlier `except client.exceptions.X` clauses take
+    context = PathContext(function_name=recursion)
+    for handler, caught in candidates:
+        if caught.specific and not caught.takes_client_errors:
+            earlier_codes.extend(caught.specific)
+        if not caught.relevant or (caught.broad and not caught.client_error and not has_aws_call):
+            continue
+        roles = {}
+        if handler.name is not None and isinstance(handler.name.name, cst.Name):
+            roles[handler.name.name.value] = EXCEPTION
+        reader = ErrorReader(owner, index, body or statements(handler.body), roles)
+        paths = reader.paths(statements(handler.body), context)
+        retry_paths = [path.conditions for path in paths if path.end == RETRY or (path.end == FALL and fall_retries)]
+        if not retry_paths:
+            continue
+        prior: list[Condition] = []
+        if earlier_codes and caught.takes_client_errors:
+            prior.append((CodeTest(frozenset(earlier_codes)), False))
+        if not caught.takes_client_errors:
+            # BotoCoreError has no code; specific classes retry only their own code
+            prior.append((CodeTest(frozenset(caught.specific)), True) if caught.specific else (Known(True), True))
+        result = verdict([(*prior, *conditions) for conditions in retry_paths], sdk.service)
+        found.append(HandlerRetry(handler.type or handler, caught, result))
+    return found
+
+
+def _recursion_site(
+    owner: cst.MetadataDependent, index: ModuleIndex, try_node: cst.Try, function: cst.FunctionDef
+) -> Optional[RetrySite]:
+    candidates = [(handler, caught_by(owner, handler.type)) for handler in try_node.handlers]
+    if not any(caught.relevant for _, caught in candidates):
+        return None
+    context = PathContext(function_name=function.name.value)
+    recursive_calls = [
+        node
+        for handler, _ in candidates
+        for node in walk(handler.body)
+        if isinstance(node, cst.Call) and context.recursive_call(node) is not None
+    ]
+    if not recursive_calls:
+        return None
+    calls = aws_calls(owner, index, statements(try_node.body))
+    sdk = sdk_retries_of(owner, calls)
+    handlers = _handler_retries(
+        owner, index, function, candidates, bool(calls), sdk, fall_retries=False, recursion=function.name.value
+    )
+    if not handlers:
+        return None
+    # reported at the call that retries: the one line that makes the handler a retry
+    handlers = [replace(handler, node=recursive_calls[0]) for handler in handlers]
+    delay = handler_delay(owner, function, [handler for handler, _ in candidates])
+    return RetrySite(
+        kind=RECURSION,
+        label=f"recursive call to {function.name.value}()",
+        where=where_of(function),
+        node=recursive_calls[0],
+        line=line_of(owner, recursive_calls[0]),
+        handlers=tuple(handlers),
+        attempts=recursion_attempts(owner, function, recursive_calls[0]),
+        delay=delay,
+        sdk=sdk,
+    )

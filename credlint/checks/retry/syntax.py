@@ -1,0 +1,185 @@
+"""Small LibCST helpers the retry analysis reads code with: statements, walks, names read, integer
+values, bindings in a function body, and the index a retry rule collects while visiting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import Scope, ScopeProvider
+
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, single_bound_value
+
+Loop = Union[cst.For, cst.While]
+FunctionNode = Union[cst.FunctionDef, cst.Lambda]
+
+
+def statements(suite: cst.BaseSuite) -> list[cst.CSTNode]:
+    """The statements of a block, with simple statement lines split into their small statements."""
+    if isinstance(suite, cst.SimpleStatementSuite):
+        return list(suite.body)
+    found: list[cst.CSTNode] = []
+    for statement in suite.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            found.extend(statement.body)
+        else:
+            found.append(statement)
+    return found
+
+
+def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
+    """node and its descendants, not entering nested functions, classes or lambdas unless asked."""
+    yield node
+    for child in node.children:
+        if not into_functions and isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        yield from walk(child, into_functions=into_functions)
+
+
+def names_read(expr: cst.CSTNode) -> Iterator[str]:
+    """The variable names an expression reads (not attribute or keyword names)."""
+    if isinstance(expr, cst.Name):
+        yield expr.value
+        return
+    if isinstance(expr, cst.Attribute):
+        yield from names_read(expr.value)
+        return
+    if isinstance(expr, cst.Arg):
+        yield from names_read(expr.value)
+        return
+    for child in expr.children:
+        yield from names_read(child)
+
+
+def source_of(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node).strip()
+
+
+def int_value(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0) -> Optional[int]:
+    """An integer written here or in a module constant (`MAX_ATTEMPTS = 5`), or a parameter's default."""
+    if expr is None or depth > MAX_RESOLUTION_DEPTH:
+        return None
+    if isinstance(expr, cst.Integer):
+        value = expr.evaluated_value
+        return value if isinstance(value, int) else None
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = int_value(owner, expr.expression, depth + 1)
+        return -inner if inner is not None else None
+    if isinstance(expr, cst.BinaryOperation):
+        left, right = int_value(owner, expr.left, depth + 1), int_value(owner, expr.right, depth + 1)
+        if left is None or right is None:
+            return None
+        if isinstance(expr.operator, cst.Add):
+            return left + right
+        if isinstance(expr.operator, cst.Subtract):
+            return left - right
+        if isinstance(expr.operator, cst.Multiply):
+            return left * right
+        return None
+    if isinstance(expr, cst.Name):
+        bound = single_bound_value(owner, expr)
+        if bound is not None:
+            return int_value(owner, bound, depth + 1)
+        return int_parameter_default(owner, expr, depth)
+    return None
+
+
+def int_parameter_default(owner: cst.MetadataDependent, name: cst.Name, depth: int) -> Optional[int]:
+    default = parameter_default(owner, name)
+    return int_value(owner, default, depth + 1) if default is not None else None
+
+
+def parameter_default(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:
+    """The default of the parameter a name reads, when the name is bound only as that parameter."""
+    scope = owner.get_metadata(ScopeProvider, name, None)
+    if not isinstance(scope, Scope):
+        return None
+    assignments = list(scope[name.value])
+    if len(assignments) == 1:
+        node = getattr(assignments[0], "node", None)
+        if isinstance(node, cst.Param):
+            return node.default
+    return None
+
+
+@dataclass
+class ModuleIndex:
+    """What the retry rules collect while visiting a module, for the analysis at its end."""
+
+    functions: dict[str, list[cst.FunctionDef]] = field(default_factory=dict)
+    class_constants: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    sdk_attributes: set[str] = field(default_factory=set)  # `self.s3 = boto3.client(...)` -> "s3"
+    sdk_names: set[str] = field(default_factory=set)  # `async with session.client(...) as s3` -> "s3"
+    loops: list[tuple[Loop, Optional[cst.FunctionDef]]] = field(default_factory=list)
+    decorated: list[cst.FunctionDef] = field(default_factory=list)
+    tries: list[tuple[cst.Try, cst.FunctionDef]] = field(default_factory=list)  # not inside a loop
+
+    def function(self, name: str) -> Optional[cst.FunctionDef]:
+        found = self.functions.get(name, [])
+        return found[0] if len(found) == 1 else None
+
+
+Controls = tuple[cst.BaseExpression, ...]  # the tests of the if/while/for statements around a binding
+
+
+@dataclass(frozen=True)
+class Binding:
+    value: Optional[cst.BaseExpression]  # None: a loop target, an augmented assignment, a `with` target
+    controls: Controls
+
+
+def scan_bindings(body: Sequence[cst.CSTNode]) -> dict[str, list[Binding]]:
+    """Every binding of a name in a function body, with the tests that decide whether it runs."""
+    found: dict[str, list[Binding]] = {}
+
+    def bind(target: cst.BaseExpression, value: Optional[cst.BaseExpression], controls: Controls) -> None:
+        if isinstance(target, cst.Name):
+            found.setdefault(target.value, []).append(Binding(value, controls))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values: list[Optional[cst.BaseExpression]] = [None] * len(target.elements)
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(target.elements):
+                values = [element.value for element in value.elements]
+            elif value is not None:
+                controls = (*controls, value)
+            for element, sub_value in zip(target.elements, values):
+                bind(element.value, sub_value, controls)
+
+    def visit(nodes: Sequence[cst.CSTNode], controls: Controls) -> None:
+        for node in nodes:
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(node, cst.Assign):
+                for target in node.targets:
+                    bind(target.target, node.value, controls)
+            elif isinstance(node, cst.AnnAssign) and node.value is not None:
+                bind(node.target, node.value, controls)
+            elif isinstance(node, cst.AugAssign):
+                bind(node.target, None, (*controls, node.value))
+            elif isinstance(node, cst.If):
+                visit(statements(node.body), (*controls, node.test))
+                if node.orelse is not None:
+                    orelse = [node.orelse] if isinstance(node.orelse, cst.If) else statements(node.orelse.body)
+                    visit(orelse, (*controls, node.test))
+            elif isinstance(node, cst.While):
+                visit(statements(node.body), (*controls, node.test))
+            elif isinstance(node, cst.For):
+                bind(node.target, None, (*controls, node.iter))
+                visit(statements(node.body), (*controls, node.iter))
+            elif isinstance(node, cst.With):
+                for item in node.items:
+                    if item.asname is not None:
+                        bind(item.asname.name, item.item, controls)
+                visit(statements(node.body), controls)
+            elif isinstance(node, cst.Try):
+                visit(statements(node.body), controls)
+                for handler in node.handlers:
+                    visit(statements(handler.body), controls)
+                if node.orelse is not None:
+                    visit(statements(node.orelse.body), controls)
+                if node.finalbody is not None:
+                    visit(statements(node.finalbody.body), controls)
+
+    visit(body, ())
+    return found
