@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
-from credlint.file_kinds import CERTAIN_KINDS, PYTHON, kind_by_name, kind_of_named_file
+from credlint.file_kinds import CERTAIN_KINDS, PYTHON, TEXT, kind_by_name, kind_of_file, kind_of_named_file
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
 from credlint.settings import RuleSettings
@@ -118,8 +118,7 @@ DiscoveredFile = tuple[Path, Config, str]  # the file, its configuration and its
 
 
 def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[DiscoveredFile | FileError]:
-    """Python and deployment files under the given paths, with their config and kind; unreadable
-    paths as errors.
+    """Every file under the given paths, with its config and kind; unreadable paths as errors.
 
     Files named on the command line are always checked unless force-exclude is set; files
     found in directories are filtered by exclude patterns and .gitignore.
@@ -138,9 +137,7 @@ def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[DiscoveredF
             config = finder.for_path(absolute)
             if config.force_exclude and _filtered(absolute, config, path_filter, is_dir=False):
                 continue
-            kind = kind_of_named_file(absolute)
-            if kind is not None:
-                yield absolute, config, kind
+            yield absolute, config, kind_of_named_file(absolute)
 
 
 def _filtered(
@@ -169,9 +166,7 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
         )
         for name in sorted(files):
             path = here / name
-            kind = kind_by_name(path)
-            if kind is None:
-                continue
+            kind = kind_of_file(path)
             if _filtered(path, config, path_filter, is_dir=False, anchor=anchor):
                 continue
             if path.is_symlink() and not path.exists():
@@ -250,6 +245,8 @@ def check_bytes(job: FileJob, source: bytes) -> FileResult:
         if job.quiet:
             return FileResult()
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
+    if job.kind == TEXT and not _is_text(source[:BINARY_SNIFF_BYTES]):
+        return FileResult()
     rules = [RULES[code] for code in job.codes]
     try:
         return lint_source(
@@ -263,6 +260,15 @@ def check_bytes(job: FileJob, source: bytes) -> FileResult:
     except Exception as error:
         message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
         return FileResult(error=FileError(display, message, "internal-error"))
+
+
+def _is_text(head: bytes) -> bool:
+    """identify's test, as pre-commit applies it: an image or archive without a NUL is not text."""
+    import io
+
+    from identify.identify import is_text
+
+    return is_text(io.BytesIO(head))
 
 
 def check_paths(
@@ -294,13 +300,13 @@ def check_paths(
 def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
     """Check a buffer that is not on disk yet (an editor's, or stdin) as if it were the file at path.
 
-    A name without a suffix (an untitled buffer, a script) is read as Python; a name of a kind
-    credlint does not read (README.md) gives an empty report.
+    A name without a suffix (an untitled buffer, a script) is read as Python; any other name of
+    no kind of its own (README.md, main.tf) as text.
     """
     absolute = path.absolute()
     config = finder.for_path(absolute)
-    kind = kind_by_name(absolute) or (PYTHON if not absolute.suffix else None)
-    if kind is None or (config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False)):
+    kind = kind_by_name(absolute) or (PYTHON if not absolute.suffix else TEXT)
+    if config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False):
         return _report([], [], [])
     job = job_for(absolute, config, kind)
     return _report([job], [check_bytes(job, source)], [])

@@ -10,18 +10,24 @@ import codecs
 import io
 import re
 import tokenize
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Optional
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Optional
 
 from credlint.chain import no_chain_explanation
-from credlint.file_kinds import PYTHON
+from credlint.file_kinds import NOTEBOOK, PYTHON, TEXT
 from credlint.finding import FileError, Finding, Span
 from credlint.prefilter import FileProbe
 from credlint.registry import PARSE_ERROR_RULE
 from credlint.rule_info import RuleInfo
 from credlint.secrets import fingerprint
 from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
+from credlint.suppressions import SUPPRESSION_TRIGGERS, keep_unsuppressed_lines
+from credlint.text_rule import TextFile, TextRule
+
+if TYPE_CHECKING:
+    from credlint.deployment.rule import DeploymentRule
+    from credlint.notebooks import CodeLine
 
 
 @dataclass(frozen=True)
@@ -62,47 +68,68 @@ def lint_source(
 ) -> FileResult:
     """Check one file's bytes, of a kind from file_kinds, with the rules whose triggers occur in them."""
     probe = FileProbe(source)
-    active = [info for info in rules if info.implementation and kind in info.kinds and info.triggered_by(probe)]
+    active = [info for info in rules if info.implementation_for(kind) and info.triggered_by(probe, kind)]
+    if kind == NOTEBOOK:
+        return _lint_notebook(path, source, rules, active, settings, report_parse_error=check_parse)
     if not active:
         return FileResult()
     try:
-        text = decode_python(source) if kind == PYTHON else decode_utf8(source)
+        text = decode_python(source) if kind == PYTHON else decode_text(source, strict=kind != TEXT)
     except DecodeError as error:
         return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
     context = FileContext(path, settings)
     if kind == PYTHON:
         return _lint_tree(context, text, source, active, report_parse_error=check_parse)
-    return _lint_deployment(context, kind, text, active, report_parse_error=check_parse)
+    return _lint_text(context, TextFile(path, kind, text), active, report_parse_error=check_parse)
 
 
-def decode_utf8(source: bytes) -> str:
-    """Configuration files are UTF-8 (YAML, JSON, Docker and systemd all say so); a BOM is allowed."""
+def decode_text(source: bytes, *, strict: bool) -> str:
+    """UTF-8, as YAML, JSON, Docker, systemd and Jupyter all say, a BOM allowed. Other text files
+    may be in any encoding: keys are ASCII, so Latin-1 reads them all where UTF-8 fails."""
     try:
         return source.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise DecodeError(f"is not valid UTF-8 (byte {error.start}); skipped") from None
+        if strict:
+            raise DecodeError(f"is not valid UTF-8 (byte {error.start}); skipped") from None
+        return source.decode("latin-1")
 
 
-def _lint_deployment(
-    context: FileContext, kind: str, text: str, active: Sequence[RuleInfo], *, report_parse_error: bool
+def _lint_text(
+    context: FileContext, document: TextFile, active: Sequence[RuleInfo], *, report_parse_error: bool
 ) -> FileResult:
-    from credlint.deployment.model import DeploymentParseError
-    from credlint.deployment.read import read_deployment_file
+    """Text rules on the lines of the file; for deployment files, their rules on the parsed document."""
     from credlint.deployment.rule import DeploymentRule
 
-    try:
-        document = read_deployment_file(kind, context.path, text)
-    except DeploymentParseError as error:
-        failure = parse_error_finding(context.path, error.line, error.column, error.message, language=kind)
-        return FileResult(findings=(failure,) if report_parse_error else ())
     found: list[Finding] = []
+    deployment_rules: list[DeploymentRule] = []
     for info in active:
-        rule_class = info.load()
-        if issubclass(rule_class, DeploymentRule):
+        rule_class = info.load(document.kind)
+        if issubclass(rule_class, TextRule):
             rule = rule_class(context)
             rule.check(document)
             found.extend(rule.findings)
-    return FileResult(findings=tuple(sorted(set(found), key=lambda f: f.sort_key)), parsed=True)
+        elif issubclass(rule_class, DeploymentRule):
+            deployment_rules.append(rule_class(context))
+    if deployment_rules:
+        found.extend(_check_deployment(context, document, deployment_rules, report_parse_error=report_parse_error))
+    kept = keep_unsuppressed_lines(found, document.text)
+    return FileResult(findings=tuple(sorted(set(kept), key=lambda f: f.sort_key)), parsed=True)
+
+
+def _check_deployment(
+    context: FileContext, document: TextFile, rules: Sequence[DeploymentRule], *, report_parse_error: bool
+) -> list[Finding]:
+    from credlint.deployment.model import DeploymentParseError
+    from credlint.deployment.read import read_deployment_file
+
+    try:
+        parsed = read_deployment_file(document.kind, context.path, document.text)
+    except DeploymentParseError as error:
+        failure = parse_error_finding(context.path, error.line, error.column, error.message, language=document.kind)
+        return [failure] if report_parse_error else []
+    for rule in rules:
+        rule.check(parsed)
+    return [finding for rule in rules for finding in rule.findings]
 
 
 def _lint_tree(
@@ -115,8 +142,8 @@ def _lint_tree(
 ) -> FileResult:
     import libcst as cst
 
+    from credlint.python_suppressions import SuppressionCollector
     from credlint.rule import Rule
-    from credlint.suppressions import SUPPRESSION_TRIGGERS, SuppressionCollector
 
     path = context.path
     try:
@@ -128,13 +155,63 @@ def _lint_tree(
         failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse")
         return FileResult(findings=(failure,) if report_parse_error else ())
 
-    visitors = [rule_class(context) for rule_class in map(RuleInfo.load, active) if issubclass(rule_class, Rule)]
+    visitors = [
+        rule_class(context) for rule_class in (info.load(PYTHON) for info in active) if issubclass(rule_class, Rule)
+    ]
     collector = SuppressionCollector() if any(t in source for t in SUPPRESSION_TRIGGERS) else None
     batch: list[cst.BatchableCSTVisitor] = [*visitors, *([collector] if collector else [])]
     cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(batch)
     found = [finding for visitor in visitors for finding in visitor.findings]
     kept = collector.keep(found) if collector is not None else found
     return FileResult(findings=tuple(sorted(set(kept), key=lambda f: f.sort_key)), parsed=True)
+
+
+def _lint_notebook(
+    path: str,
+    source: bytes,
+    rules: Sequence[RuleInfo],
+    text_active: Sequence[RuleInfo],
+    settings: RuleSettings,
+    *,
+    report_parse_error: bool,
+) -> FileResult:
+    """The code cells through every Python rule, at their lines in the .ipynb; the rest as text."""
+    from credlint.notebooks import NotebookError, read_notebook
+
+    try:
+        text = decode_text(source, strict=True)
+        view = read_notebook(text)
+    except DecodeError as error:
+        return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
+    except NotebookError as error:
+        failure = parse_error_finding(path, error.line, error.column, error.message, language=NOTEBOOK)
+        return FileResult(findings=(failure,) if report_parse_error else ())
+    context = FileContext(path, settings)
+    python = view.python.encode()
+    probe = FileProbe(python)
+    python_active = [info for info in rules if info.implementation_for(PYTHON) and info.triggered_by(probe)]
+    in_cells = _lint_tree(context, view.python, python, python_active, report_parse_error=report_parse_error)
+    cell_starts = view.cell_starts
+    document = TextFile(path, NOTEBOOK, text, view.covered_lines, cell_starts)
+    around_cells = _lint_text(context, document, text_active, report_parse_error=report_parse_error)
+    findings = [_in_notebook(finding, view.places) for finding in in_cells.findings] + list(around_cells.findings)
+    return FileResult(findings=tuple(sorted(findings, key=lambda f: f.sort_key)), parsed=True)
+
+
+def _in_notebook(finding: Finding, places: Mapping[int, CodeLine]) -> Finding:
+    """A finding of the Python view, moved to its place in the .ipynb and told its cell."""
+    place = places.get(finding.span.line)
+    if place is None:
+        return finding
+    span = finding.span
+    end_offset = places[span.end_line].column_offset if span.end_line in places else place.column_offset
+    moved = Span(
+        place.line,
+        span.column + place.column_offset,
+        places.get(span.end_line, place).line,
+        span.end_column + end_offset,
+    )
+    return replace(finding, span=moved, message=f"{finding.message} (cell {place.cell})")
 
 
 # LibCST's native parser puts the real position in its message, not in raw_line/raw_column.
@@ -168,6 +245,11 @@ _PARSE_ERROR_EXPLANATIONS = {
         summary="credlint could not parse this file, so no rule checked it.",
         runtime="Python raises SyntaxError when this module is imported; none of its AWS calls run.",
         fix="Fix the syntax error (or exclude the file if it is a template that is not Python).",
+    ),
+    NOTEBOOK: no_chain_explanation(
+        summary="credlint could not read this notebook, so no rule checked it.",
+        runtime="Jupyter cannot open it either: the file is not a valid notebook.",
+        fix="Repair the JSON (a merge conflict often breaks it), or exclude the file.",
     ),
     "configuration": no_chain_explanation(
         summary="credlint could not parse this configuration file, so no rule checked it.",

@@ -3,7 +3,8 @@
 YAML and JSON files are only candidates: whether one is a compose file, a Kubernetes manifest,
 an ECS task definition, a workflow or a CloudFormation template is decided by its shape once it
 is parsed (credlint/deployment/documents.py), so such files are skipped quietly when they are not
-deployment configuration at all.
+deployment configuration at all. Every other file is text: the hard-coded credential rules
+scan it, whatever language or format it is in.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ DOTENV = "dotenv"
 SYSTEMD = "systemd"
 YAML = "yaml"
 JSON = "json"
+NOTEBOOK = "notebook"  # a Jupyter notebook: Python code cells, Markdown cells and outputs in JSON
+TEXT = "text"  # any other file: shell, Terraform, INI, properties, other languages, documents
 
 PYTHON_KINDS = frozenset({PYTHON})
 DEPLOYMENT_KINDS = frozenset({DOCKERFILE, DOTENV, SYSTEMD, YAML, JSON})
-# Kinds whose name says they are deployment configuration; the others may be any data at all.
-CERTAIN_KINDS = frozenset({PYTHON, DOCKERFILE, DOTENV, SYSTEMD})
+# Kinds whose name says what they are; the others may be any data at all, and when they are too
+# large, binary or not text they are skipped without a word.
+CERTAIN_KINDS = frozenset({PYTHON, NOTEBOOK, DOCKERFILE, DOTENV, SYSTEMD})
 
 # ref. identify's extension and name tables (python, pyi, dockerfile, dotenv, yaml, json), plus
 # the names Docker, docker compose and systemd read that identify does not tag.
@@ -33,6 +37,7 @@ _BY_SUFFIX = {
     ".yml": YAML,
     ".yaml": YAML,
     ".json": JSON,
+    ".ipynb": NOTEBOOK,
     ".env": DOTENV,
     ".dockerfile": DOCKERFILE,
     ".containerfile": DOCKERFILE,
@@ -51,7 +56,7 @@ _SYSTEMD_DROP_IN_SUFFIX = ".service.d"
 
 
 def kind_by_name(path: PurePath) -> Optional[str]:
-    """The kind a file's name gives it, or None for files credlint does not read.
+    """The kind a file's name gives it, or None for a file with no kind of its own (plain text).
 
     A known suffix wins over a name pattern: `.env.json` is JSON, `Dockerfile.md` is documentation
     and `Dockerfile.j2` a template, while `Dockerfile.prod` and `.env.local` keep their kind.
@@ -76,14 +81,19 @@ def _other_extensions() -> frozenset[str]:
     return frozenset(EXTENSIONS)
 
 
-def kind_of_named_file(path: PurePath) -> Optional[str]:
-    """A file named on the command line: by name, else a Python script by its shebang."""
+def kind_of_file(path: PurePath) -> str:
+    """A file found in a directory: the kind its name gives, else text, which is scanned for keys."""
+    return kind_by_name(path) or TEXT
+
+
+def kind_of_named_file(path: PurePath) -> str:
+    """A file named on the command line: by name, else a Python script by its shebang, else text."""
     kind = kind_by_name(path)
     if kind is not None:
         return kind
     from identify import identify
 
     try:
-        return PYTHON if "python" in identify.tags_from_path(str(path)) else None
+        return PYTHON if "python" in identify.tags_from_path(str(path)) else TEXT
     except ValueError:
-        return None
+        return TEXT

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
-from credlint.file_kinds import PYTHON_KINDS
+from credlint.file_kinds import PYTHON, PYTHON_KINDS
 from credlint.finding import Severity
 from credlint.prefilter import FileProbe
 
 if TYPE_CHECKING:
     from credlint.deployment.rule import DeploymentRule
     from credlint.rule import Rule
+    from credlint.text_rule import TextRule
+
+    RuleClass = Union[type[Rule], type[DeploymentRule], type[TextRule]]
 
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A rule's code, name and triggers; its behaviour lives in `implementation`, loaded on first use."""
+    """A rule's code, name and triggers; its behaviour lives in its implementations, loaded on first use."""
 
     code: str
     name: str
@@ -25,18 +28,28 @@ class RuleInfo:
     severity: Severity
     summary: str
     triggers: tuple[bytes, ...]  # one must occur in a file's bytes for the rule to run
-    implementation: str  # "package.module:Class"; "" for findings the engine makes itself
+    implementation: str  # "package.module:Class" for `kinds`; "" for findings the engine makes itself
     # A second, still cheap check on the file (see prefilter.py) for files the triggers pass.
     candidate: Optional[Callable[[FileProbe], bool]] = None
-    kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the rule reads
+    kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
+    # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
+    text_implementation: str = ""
 
-    def triggered_by(self, probe: FileProbe) -> bool:
+    def implementation_for(self, kind: str) -> str:
+        """The class that checks a file of this kind, or "" when the rule does not read it."""
+        if kind in self.kinds and self.implementation:
+            return self.implementation
+        return self.text_implementation if kind != PYTHON else ""
+
+    def triggered_by(self, probe: FileProbe, kind: str = PYTHON) -> bool:
         if self.triggers and not any(trigger in probe.source for trigger in self.triggers):
             return False
-        return self.candidate is None or self.candidate(probe)
+        # The candidate checks read Python; the text implementations are cheap scans themselves.
+        reads_python = kind in self.kinds and self.implementation
+        return self.candidate is None or not reads_python or self.candidate(probe)
 
-    def load(self) -> type[Rule] | type[DeploymentRule]:
-        module_name, class_name = self.implementation.split(":")
-        rule_class: type[Rule] | type[DeploymentRule] = getattr(importlib.import_module(module_name), class_name)
+    def load(self, kind: str = PYTHON) -> RuleClass:
+        module_name, class_name = self.implementation_for(kind).split(":")
+        rule_class: RuleClass = getattr(importlib.import_module(module_name), class_name)
         rule_class.info = self
         return rule_class

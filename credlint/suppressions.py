@@ -1,23 +1,23 @@
 """Inline suppressions: `# credlint: ignore[CL101]` and detect-secrets' `# pragma: allowlist secret`.
 
-A comment applies to its own line and, when it sits on a statement's first line, to the whole
-statement, so a multi-line call is silenced from where it starts.
+In Python a comment applies to its own line and, when it sits on a statement's first line, to
+the whole statement (python_suppressions.py). In every other file, whatever its comment syntax,
+the words apply to their own line, and detect-secrets' `pragma: allowlist nextline secret` to the
+line after.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Optional
-
-import libcst as cst
-from libcst.metadata import PositionProvider
 
 from credlint.finding import Finding
 
 SUPPRESSION_TRIGGERS = (b"credlint:", b"allowlist")
 _IGNORE = re.compile(r"credlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
+_ALLOWLIST_NEXT_LINE = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 # detect-secrets' pragma speaks of secrets only, so it silences the hard-coded credential family.
 ALLOWLIST_CODES = ("CL1",)
 ALL_CODES: tuple[str, ...] = ("",)
@@ -37,62 +37,17 @@ def parse_suppression(comment: str) -> Optional[tuple[str, ...]]:
     return tuple(codes) if codes else None
 
 
-class SuppressionCollector(cst.BatchableCSTVisitor):
-    """Collects suppression comments and statement spans in the same visit as the rules."""
-
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_line: dict[int, tuple[str, ...]] = {}
-        self.statements: list[tuple[int, int]] = []
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        codes = parse_suppression(node.value)
-        if codes is not None:
-            line = self.get_metadata(PositionProvider, node).start.line
-            self.by_line[line] = self.by_line.get(line, ()) + codes
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._statement(node)
-
-    # Batched visitors dispatch on concrete classes, so each compound statement is named.
-    def visit_If(self, node: cst.If) -> None:
-        self._statement(node)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._statement(node)
-
-    def visit_While(self, node: cst.While) -> None:
-        self._statement(node)
-
-    def visit_With(self, node: cst.With) -> None:
-        self._statement(node)
-
-    def visit_Try(self, node: cst.Try) -> None:
-        self._statement(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._statement(node)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._statement(node)
-
-    def _statement(self, node: cst.CSTNode) -> None:
-        position = self.get_metadata(PositionProvider, node)
-        self.statements.append((position.start.line, position.end.line))
-
-    def first_line_of_statement(self, line: int) -> int:
-        containing = [start for start, end in self.statements if start <= line <= end]
-        return max(containing) if containing else line
-
-    def is_suppressed(self, finding: Finding) -> bool:
-        line = finding.span.line
-        for comment_line in {line, self.first_line_of_statement(line)}:
-            prefixes = self.by_line.get(comment_line, ())
-            if any(finding.code.startswith(prefix) for prefix in prefixes):
-                return True
-        return False
-
-    def keep(self, findings: Iterable[Finding]) -> list[Finding]:
-        return [finding for finding in findings if not self.is_suppressed(finding)]
+def keep_unsuppressed_lines(findings: Sequence[Finding], text: str) -> list[Finding]:
+    """The findings no suppression on their line (or an allowlist-nextline before it) silences."""
+    if not any(trigger.decode() in text for trigger in SUPPRESSION_TRIGGERS):
+        return list(findings)
+    lines = text.splitlines()
+    kept: list[Finding] = []
+    for finding in findings:
+        number = finding.span.line
+        prefixes = parse_suppression(lines[number - 1]) or () if number <= len(lines) else ()
+        if number >= 2 and _ALLOWLIST_NEXT_LINE.search(lines[number - 2]):
+            prefixes += ALLOWLIST_CODES
+        if not any(finding.code.startswith(prefix) for prefix in prefixes):
+            kept.append(finding)
+    return kept

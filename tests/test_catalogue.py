@@ -59,11 +59,13 @@ def test_installed_cli_agrees_with_every_page(tmp_path) -> None:
         target.write_text(example.source)
         expected |= {(path, line, code) for line, code in example.expected}
         write_dotenv_files(target.parent, example.dotenv)
-    # The dotenv files the blocks declare are deployment files too: CL205 reports their keys.
+    # The dotenv files the blocks declare are deployment files too: CL205 reports their variables
+    # and CL101 the real-shaped key written in them.
     expected |= {
-        (f"example_{number:03d}/{path}", line, "CL205")
+        (f"example_{number:03d}/{path}", line, code)
         for number, example in enumerate(EXAMPLES)
         for path, line, _ in example.dotenv
+        for code in ("CL205", "CL101")
     }
     result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
     document = json.loads(result.stdout)

@@ -224,7 +224,7 @@ def test_stdin_with_the_configuration_of_its_path(tmp_path: Path) -> None:
 
 
 def test_stdin_is_read_as_the_kind_its_name_gives(tmp_path: Path) -> None:
-    """An editor's YAML buffer is a deployment file, its Python buffer Python, its notes nothing."""
+    """An editor's YAML buffer is a deployment file, a buffer with no suffix Python, its notes text."""
     import subprocess
 
     from tests.conftest import credlint_executable
@@ -242,5 +242,6 @@ def test_stdin_is_read_as_the_kind_its_name_gives(tmp_path: Path) -> None:
         )
 
     assert check("docker-compose.yml", compose).stdout.startswith("docker-compose.yml:5:9: CL205 ")
-    assert check("notes.md", LEAKY).stdout.startswith("No findings")
+    notes = check("notes.md", LEAKY).stdout
+    assert notes.startswith("notes.md:2:39: CL101 Hard-coded AWS access key ID as aws_access_key_id in a document")
     assert check("deploy", LEAKY).stdout.startswith(f"deploy:2:{KEY_COLUMN}: CL101 ")

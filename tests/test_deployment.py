@@ -753,13 +753,15 @@ def test_cli_reports_malformed_files_alone_and_checks_the_others(tmp_path: Path)
     document = json.loads(result.stdout)
     assert [(f["path"], f["line"], f["code"]) for f in document["findings"]] == [
         ("Dockerfile", 2, "CL205"),
+        ("Dockerfile", 2, "CL102"),
         ("broken.json", 1, "CL000"),
         ("broken.yaml", 3, "CL000"),
         ("docker-compose.yml", 5, "CL205"),
+        ("docker-compose.yml", 5, "CL101"),
     ]
     assert document["errors"] == []
     assert KEY not in result.stdout and SECRET not in result.stdout
-    compose = document["findings"][3]
+    compose = document["findings"][4]
     assert compose["preview"] == "AKIA************JMWQ"
     assert compose["explanation"]["steps"][0]["method"] == "env"
 

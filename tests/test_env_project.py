@@ -25,6 +25,7 @@ EXPECTED = {
     ("k8s/broken.yaml", 9, "CL000", "error"),
     ("k8s/deployment.yaml", 15, "CL205", "warning"),
     ("service/.env", 3, "CL205", "warning"),
+    ("service/.env", 3, "CL101", "error"),  # a real-shaped key, in any file
     ("service/app.py", 11, "CL204", "warning"),
     ("service/app.py", 16, "CL202", "warning"),
     ("service/app.py", 22, "CL201", "warning"),

@@ -2,49 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import TYPE_CHECKING
 
-from credlint.chain import Explanation
-from credlint.finding import Finding, Severity, Span, make_finding
-from credlint.settings import FileContext
+from credlint.span_rule import SpanRule
 
 if TYPE_CHECKING:
     from credlint.deployment.model import DeploymentFile
-    from credlint.rule_info import RuleInfo
 
 
-class DeploymentRule:
+class DeploymentRule(SpanRule):
     """A check over a parsed deployment file. Subclasses implement check() and call report()."""
-
-    info: ClassVar[RuleInfo]
-
-    def __init__(self, context: FileContext) -> None:
-        self.context = context
-        self.findings: list[Finding] = []
 
     def check(self, document: DeploymentFile) -> None:
         raise NotImplementedError
-
-    def report(
-        self,
-        span: Span,
-        message: str,
-        explanation: Explanation,
-        *,
-        secret: Optional[str] = None,
-        preview: Optional[str] = None,
-        severity: Optional[Severity] = None,
-    ) -> None:
-        """Record a finding; a secret is redacted and hashed here and then dropped."""
-        self.findings.append(
-            make_finding(
-                self.info,
-                self.context.path,
-                span,
-                message,
-                explanation,
-                secret=secret,
-                preview=preview,
-                severity=severity,
-            )
-        )
