@@ -1,9 +1,12 @@
 """The rule catalogue: one Markdown page per rule, printed by `credlint explain` and run as tests.
 
-Code blocks mark each line that must be flagged with `# error: [CODE]`; every other line of
-every block must stay quiet. Python blocks need no more; blocks of deployment files name their
-file (```yaml path="docker-compose.yml"```), and JSON, which has no comments, lists its expected
-findings in the fence (```json path="task.json" errors="7:CL205"```). A Python block may declare
+Code blocks mark each line that must be flagged with `# error: [CODE]` (`// error:` in languages
+that comment so); every other line of
+every block must stay quiet. A block's file name gives its kind: Python blocks need no more,
+blocks of other files name their file (```yaml path="docker-compose.yml"```) or take a default
+name from their language (```sh``` is `example.sh`, ```hcl``` is `main.tf`), and files without
+comments, such as JSON and Markdown, list their expected findings in the fence
+(```json path="task.json" errors="7:CL205"```). A Python block may declare
 the dotenv files beside it, as `path:line:VARIABLE` items (```python dotenv=".env:2:AWS_ACCESS_KEY_ID"```).
 """
 
@@ -17,10 +20,24 @@ from typing import Optional
 PROJECT_URL = "https://github.com/credlint/credlint"
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Not flagged", "References")
 _FENCE = re.compile(r"^```(?P<lang>\w+)?(?P<info>.*)$")
-_EXPECTED = re.compile(r"#\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
+_EXPECTED = re.compile(r"(?:#|//)\s*error:\s*\[(?P<codes>[A-Z0-9, ]+)\]")
 _PATH_INFO = re.compile(r'path="(?P<path>[^"]+)"')
 _ERRORS_INFO = re.compile(r'errors="(?P<errors>[^"]*)"')
 _DOTENV_INFO = re.compile(r'dotenv="(?P<dotenv>[^"]*)"')
+# The file a block of each language stands for when it names none.
+_LANGUAGE_FILES = {
+    "sh": "example.sh",
+    "bash": "example.sh",
+    "ini": "settings.ini",
+    "hcl": "main.tf",
+    "properties": "application.properties",
+    "xml": "config.xml",
+    "javascript": "example.js",
+    "typescript": "example.ts",
+    "toml": "settings.toml",
+    "markdown": "README.md",
+    "text": "notes.txt",
+}
 
 
 @dataclass(frozen=True)
@@ -37,9 +54,9 @@ class Example:
 
     @property
     def kind(self) -> str:
-        from credlint.file_kinds import PYTHON, kind_by_name
+        from credlint.file_kinds import kind_of_file
 
-        return kind_by_name(PurePath(self.path)) or PYTHON
+        return kind_of_file(PurePath(self.path))
 
 
 def pages_directory() -> Path:
@@ -77,9 +94,11 @@ def examples(page: Path) -> list[Example]:
                 section = line[3:].strip()
             fence = _FENCE.match(line)
             path_info = _PATH_INFO.search(fence.group("info")) if fence else None
-            if fence and (fence.group("lang") == "python" or path_info):
+            language = fence.group("lang") if fence else None
+            if fence and (language == "python" or language in _LANGUAGE_FILES or path_info):
                 block, block_start = [], number
-                block_path = path_info.group("path") if path_info else f"{page.stem}.py"
+                default = _LANGUAGE_FILES.get(language or "", f"{page.stem}.py")
+                block_path = path_info.group("path") if path_info else default
                 errors_info = _ERRORS_INFO.search(fence.group("info"))
                 fence_errors = tuple(
                     (int(line_number), code)
