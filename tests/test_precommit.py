@@ -40,19 +40,27 @@ def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Pat
     (project / ".env").write_text(f"AWS_ACCESS_KEY_ID={KEY}\n")
     (project / "Dockerfile").write_text("FROM python:3.12\nARG AWS_SECRET_ACCESS_KEY\n")
     (project / "README.md").write_text(f"Never write {KEY} anywhere.\n")
+    (project / "main.tf").write_text(f'provider "aws" {{\n  access_key = "{KEY}"\n}}\n')
+    (project / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + KEY.encode())
+    files = ["app.py", ".env", "Dockerfile", "README.md", "main.tf", "logo.png"]
     run(["git", "add", "."], project, env)
 
-    failing = run([pre_commit, "run", "--files", "app.py", ".env", "Dockerfile", "README.md"], project, env)
+    failing = run([pre_commit, "run", "--files", *files], project, env)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "app.py:2:" in failing.stdout and "CL101" in failing.stdout
-    # The dotenv file reaches credlint through the second hook, the Dockerfile through the first.
-    assert ".env:1:" in failing.stdout and "Dockerfile:2:" in failing.stdout
-    assert "README.md" not in failing.stdout
+    # Every text file reaches credlint through the first hook, without a list of file types; the
+    # second hook is kept for configurations that name it, and checks nothing twice.
+    for place in (".env:1:", "Dockerfile:2:", "README.md:1:", "main.tf:2:"):
+        assert failing.stdout.count(place) >= 1, place
+    assert failing.stdout.count(".env:1:") == 2  # CL205 and CL101, once each
+    assert "logo.png" not in failing.stdout
     assert KEY not in failing.stdout
 
     app.write_text('import boto3\ns3 = boto3.client("s3", region_name="eu-west-1")\n')
     (project / ".env").write_text("AWS_DEFAULT_REGION=eu-west-1\n")
     (project / "Dockerfile").write_text("FROM python:3.12\n")
+    (project / "README.md").write_text("Keys come from the profile.\n")
+    (project / "main.tf").write_text('provider "aws" {\n  profile = "dev"\n}\n')
     run(["git", "add", "."], project, env)
-    passing = run([pre_commit, "run", "--files", "app.py", ".env", "Dockerfile"], project, env)
+    passing = run([pre_commit, "run", "--files", *files], project, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
