@@ -5,8 +5,8 @@ nbformat writes a notebook, each source line is a JSON string on a line of its o
 puts every code line on that same line number, so findings, and the lines their explanations
 cite, point where a user finds them. A notebook written otherwise (a cell's source in one
 string) falls back to the cells one after another, each line pointing at its cell's source.
-IPython magics (`%pip`, `!aws ...`, a `%%bash` cell) are not Python: they become comments, which
-the credential rules still read. The JSON around the cells (Markdown cells, outputs) is left to
+IPython's own syntax (`%pip`, `!aws ...`, `files = !ls`, `obj?`, a `%%bash` cell) is not
+Python: those lines become comments, which the credential rules still read. The JSON around the cells (Markdown cells, outputs) is left to
 the text rules.
 """
 
@@ -20,7 +20,8 @@ from typing import Any, Optional
 
 # ref. JSON (RFC 8259) string literals; nbformat writes one per source line.
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_LINE_MAGIC = re.compile(r"^(\s*)[%!]")
+# IPython, not Python: `%pip ...`, `!aws ...`, `files = !ls`, `t = %timeit f()`, `obj?`, `?obj`.
+_LINE_MAGIC = re.compile(r"^\s*(?:[%!?]|[\w.,\s]+=\s*[%!]|[\w.]+\?{1,2}\s*$)")
 
 
 class NotebookError(ValueError):
@@ -95,7 +96,15 @@ def _code_cell(number: int, cell: dict[str, Any]) -> _CodeCell:
     lines = text.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):  # a cell magic: the whole cell is another language
         return _CodeCell(number, lines, [("#" + line, -1) for line in lines])
-    return _CodeCell(number, lines, [(_LINE_MAGIC.sub(r"\1#", line), 0) for line in lines])
+    return _CodeCell(number, lines, [(_as_python(line), 0) for line in lines])
+
+
+def _as_python(line: str) -> str:
+    """A magic line as a comment of the same length, so that columns stay where they were."""
+    if not _LINE_MAGIC.search(line):
+        return line
+    indent = len(line) - len(line.lstrip())
+    return line[:indent] + "#" + line[indent + 1 :] if line.strip() else line
 
 
 def _string_literals(text: str) -> Iterator[_Literal]:
