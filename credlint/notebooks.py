@@ -6,8 +6,8 @@ puts every code line on that same line number, so findings, and the lines their 
 cite, point where a user finds them. A notebook written otherwise (a cell's source in one
 string) falls back to the cells one after another, each line pointing at its cell's source.
 IPython's own syntax (`%pip`, `!aws ...`, `files = !ls`, `obj?`, a `%%bash` cell) is not
-Python: those lines become comments, which the credential rules still read. The JSON around the cells (Markdown cells, outputs) is left to
-the text rules.
+Python: those lines become comments, which the credential rules still read. The JSON around
+the cells (Markdown cells, outputs) is left to the text rules.
 """
 
 from __future__ import annotations
