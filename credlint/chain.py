@@ -35,10 +35,15 @@ CREDENTIAL_CHAIN: tuple[ChainLink, ...] = (
     ChainLink(12, "iam-role", "EC2 instance profile via instance metadata (IMDS)"),
 )
 
-# The three parts of a credential, as rules name them.
+# The three parts of a credential, as rules name them, and as messages say them.
 ACCESS_KEY_ID = "access-key-id"
 SECRET_ACCESS_KEY = "secret-access-key"
 SESSION_TOKEN = "session-token"
+CREDENTIAL_WORDS = {
+    ACCESS_KEY_ID: "access key ID",
+    SECRET_ACCESS_KEY: "secret access key",
+    SESSION_TOKEN: "session token",
+}
 
 # ref. aws-chain-reference.md section 1: EnvProvider (link 1) reads AWS_ACCESS_KEY_ID,
 # AWS_SECRET_ACCESS_KEY, and the token from AWS_SECURITY_TOKEN then AWS_SESSION_TOKEN.

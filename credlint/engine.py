@@ -191,8 +191,7 @@ def _lint_notebook(
     probe = FileProbe(python)
     python_active = [info for info in rules if info.implementation_for(PYTHON) and info.triggered_by(probe)]
     in_cells = _lint_tree(context, view.python, python, python_active, report_parse_error=report_parse_error)
-    cell_starts = view.cell_starts
-    document = TextFile(path, NOTEBOOK, text, view.covered_lines, cell_starts)
+    document = TextFile(path, NOTEBOOK, text, view.covered_lines, view.cell_starts)
     around_cells = _lint_text(context, document, text_active, report_parse_error=report_parse_error)
     findings = [_in_notebook(finding, view.places) for finding in in_cells.findings] + list(around_cells.findings)
     return FileResult(findings=tuple(sorted(findings, key=lambda f: f.sort_key)), parsed=True)
@@ -203,14 +202,8 @@ def _in_notebook(finding: Finding, places: Mapping[int, CodeLine]) -> Finding:
     place = places.get(finding.span.line)
     if place is None:
         return finding
-    span = finding.span
-    end_offset = places[span.end_line].column_offset if span.end_line in places else place.column_offset
-    moved = Span(
-        place.line,
-        span.column + place.column_offset,
-        places.get(span.end_line, place).line,
-        span.end_column + end_offset,
-    )
+    span, end = finding.span, places.get(finding.span.end_line, place)
+    moved = Span(place.line, span.column + place.column_offset, end.line, span.end_column + end.column_offset)
     return replace(finding, span=moved, message=f"{finding.message} (cell {place.cell})")
 
 

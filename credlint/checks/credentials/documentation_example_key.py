@@ -8,9 +8,8 @@ import libcst as cst
 
 from credlint.analysis.credential_slots import CREDENTIAL_RULE_PROVIDERS, CredentialUse
 from credlint.analysis.literals import StringPiece
-from credlint.chain import SECRET_ACCESS_KEY, SESSION_TOKEN, Explanation
+from credlint.chain import CREDENTIAL_WORDS, SECRET_ACCESS_KEY, SESSION_TOKEN, Explanation
 from credlint.checks.credentials.hardcoded import (
-    CREDENTIAL_WORDS,
     hardcoded_explanation,
     report_key_ids,
     report_slot_literals,

@@ -19,6 +19,7 @@ from credlint.analysis.literals import StringPiece
 from credlint.analysis.sdk import CLIENT, RESOURCE
 from credlint.chain import (
     ACCESS_KEY_ID,
+    CREDENTIAL_WORDS,
     SESSION_TOKEN,
     STATUS_WHERE_PASSED,
     CredentialPlacement,
@@ -28,12 +29,6 @@ from credlint.chain import (
 from credlint.checks.credentials.string_roots import node_for_span, text_span
 from credlint.rule import Rule
 from credlint.secrets import find_access_key_ids, is_documentation_example
-
-CREDENTIAL_WORDS = {
-    ACCESS_KEY_ID: "access key ID",
-    "secret-access-key": "secret access key",
-    SESSION_TOKEN: "session token",
-}
 
 # ref. aws-chain-reference.md section 1: explicit keys build Credentials(method='explicit') and
 # the chain is not consulted for that client; session keys override profile_name.

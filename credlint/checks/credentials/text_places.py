@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from typing import Optional
 
 from credlint.chain import (
-    ACCESS_KEY_ID,
     CREDENTIAL_VARIABLES,
+    CREDENTIAL_WORDS,
     STATUS_WHERE_PASSED,
     CredentialPlacement,
     Explanation,
@@ -109,11 +109,13 @@ _RUNTIME = {
         "the tool signs every request as the key's owner."
     ),
 }
+_NO_CREDENTIAL_FILES = (
+    "Keep credential files out of the repository and out of images: use SSO or credential_process on "
+    "developer machines and the platform's role in AWS."
+)
 _FIX = {
-    SHARED_CREDENTIALS: "Keep credential files out of the repository and out of images: use SSO or "
-    "credential_process on developer machines and the platform's role in AWS.",
-    CONFIG_FILE: "Keep credential files out of the repository and out of images: use SSO or "
-    "credential_process on developer machines and the platform's role in AWS.",
+    SHARED_CREDENTIALS: _NO_CREDENTIAL_FILES,
+    CONFIG_FILE: _NO_CREDENTIAL_FILES,
     BOTO_CONFIG: "Delete the keys from the boto config; use a profile with SSO, or the platform's role.",
     ENV: "Do not set key variables in scripts or settings: use a profile (AWS_PROFILE) with SSO locally "
     "and the task role, instance profile or IRSA in AWS; in CI, assume a role through OIDC.",
@@ -155,8 +157,8 @@ def place_of(path: str, kind: str, credential: TextCredential) -> str:
     return SETTING
 
 
-_LINKS = {SHARED_CREDENTIALS: SHARED_CREDENTIALS, CONFIG_FILE: CONFIG_FILE, BOTO_CONFIG: BOTO_CONFIG, ENV: ENV}
-_WORDS = {ACCESS_KEY_ID: "access key ID", "secret-access-key": "secret access key", "session-token": "session token"}
+# The places that are links of botocore's chain; their names are the links' METHOD names.
+_CHAIN_LINKS = frozenset({SHARED_CREDENTIALS, CONFIG_FILE, BOTO_CONFIG, ENV})
 WHERE = {
     SHARED_CREDENTIALS: "a shared credentials file",
     CONFIG_FILE: "an AWS config file",
@@ -172,13 +174,12 @@ WHERE = {
 
 def text_explanation(credential: TextCredential, place: str, cell: Optional[int] = None) -> Explanation:
     """Which link the value takes in this place, what it shadows, the key's type and the fix."""
-    word = _WORDS[credential.credential]
+    word = CREDENTIAL_WORDS[credential.credential]
     named = f" as {credential.name}" if credential.name else ""
     where = f"line {credential.line}, cell {cell}" if cell else f"line {credential.line}"
     summary = f"A hard-coded {word} is written{named} in {WHERE[place]} ({where})."
-    link = _LINKS.get(place)
-    if link is not None:
-        steps = credential_steps(CredentialPlacement(link, f"this file, line {credential.line}", credential.line))
+    if place in _CHAIN_LINKS:
+        steps = credential_steps(CredentialPlacement(place, f"this file, line {credential.line}", credential.line))
     elif place in (TERRAFORM, OTHER_SDK):
         steps = credential_steps(CredentialPlacement("explicit", "the client or provider", credential.line))
     elif place == DOCUMENT:
