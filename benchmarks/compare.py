@@ -1,4 +1,4 @@
-"""Time credlint next to detect-secrets and bandit on the same Python files, and print ratios.
+"""Time credlint next to detect-secrets and bandit on the same files, and print ratios.
 
 Why: the README promises a speed comparison with the tools people already run for secrets;
 this script produces those numbers. Run it with the project's virtual environment:
@@ -6,6 +6,7 @@ this script produces those numbers. Run it with the project's virtual environmen
     python benchmarks/compare.py PATH [PATH ...] [--runs N]      # default 5 runs
     python benchmarks/compare.py --single-file FILE [--runs N]
     python benchmarks/compare.py --relint FILE [--runs N]
+    python benchmarks/compare.py --all-files PATH [PATH ...] [--runs N] [--before CREDLINT]
 
 The first form collects every .py file under the PATHs once and gives that same explicit
 list to every tool, each started as a subprocess and timed with time.perf_counter:
@@ -40,6 +41,18 @@ The third form measures what the language server does after each edit: check the
 again in a warm process (imports done), with a one-character edit before every check, so
 nothing is reused between checks.
 
+The fourth form measures a whole tree: credlint looks for hard-coded keys in every text file,
+so a repository's data files (botocore's thousands of JSON service models, fixtures, docs)
+cost it time too, and only a scan of everything shows that cost next to detect-secrets, which
+always reads every file. It collects every regular file under the PATHs, whatever its name,
+and times the first form's credlint and detect-secrets commands on that list, with the same
+rules for fairness. Bandit reads only Python, so it is left out. Under the PATHs, `.git`
+directories are not entered and symbolic links are left out (each one named), as are files
+over MAX_FILE_SIZE. With --before, another credlint executable (say an earlier commit
+installed in a scratch virtual environment) runs the same credlint command as a third tool,
+"credlint (before)", in the same turns, so a change's cost is measured under the same load
+as the gap to detect-secrets.
+
 Tools are looked up next to sys.executable, then on PATH; a missing one is reported and
 skipped. Only counts are printed, never what a tool found.
 """
@@ -50,12 +63,14 @@ import argparse
 import json
 import os
 import shutil
+import stat
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -101,6 +116,8 @@ class Tool:
     arguments: tuple[str, ...]
     ok_statuses: frozenset[int]
     count: Callable[[dict[str, Any]], Counts]
+    # The program to run; None: find_tool(name).
+    executable: Optional[str] = None
 
 
 CREDLINT = Tool(
@@ -110,10 +127,9 @@ CREDLINT = Tool(
     frozenset({0, 1, 2}),
     credlint_counts,
 )
-PEERS = (
-    Tool("detect-secrets", ("scan", "--all-files"), frozenset({0}), detect_secrets_counts),
-    Tool("bandit", ("-q", "-f", "json", "-t", "B105,B106,B107", "-r"), frozenset({0, 1}), bandit_counts),
-)
+DETECT_SECRETS = Tool("detect-secrets", ("scan", "--all-files"), frozenset({0}), detect_secrets_counts)
+BANDIT = Tool("bandit", ("-q", "-f", "json", "-t", "B105,B106,B107", "-r"), frozenset({0, 1}), bandit_counts)
+PEERS = (DETECT_SECRETS, BANDIT)
 
 
 class ToolFailed(Exception):
@@ -154,6 +170,41 @@ def python_files(paths: Sequence[Path]) -> list[Path]:
         elif path.suffix == ".py":
             found.add(path)
     return sorted(found)
+
+
+def every_file(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Every regular file under the paths, and the symbolic links and other non-regular files under them.
+
+    A PATH given is followed even if it is a link; below it `.git` directories are not entered
+    and links are not followed.
+    """
+    found: set[Path] = set()
+    left_out: set[Path] = set()
+    for path in paths:
+        if not path.is_dir():
+            (found if path.is_file() else left_out).add(path)
+            continue
+        for directory, directory_names, file_names in os.walk(path):
+            directory_names[:] = [name for name in directory_names if name != ".git"]
+            for name in (*directory_names, *file_names):
+                candidate = Path(directory, name)
+                mode = candidate.lstat().st_mode
+                if stat.S_ISREG(mode):
+                    found.add(candidate)
+                elif not stat.S_ISDIR(mode):
+                    left_out.add(candidate)
+    return sorted(found), sorted(left_out)
+
+
+def within_max_file_size(files: Sequence[Path]) -> list[Path]:
+    """The files credlint would not skip for their size; each one left out is named."""
+    kept: list[Path] = []
+    for path in files:
+        if path.stat().st_size <= MAX_FILE_SIZE:
+            kept.append(path)
+        else:
+            print(f"left out (over {MAX_FILE_SIZE:,} bytes, credlint's max-file-size): {path}")
+    return kept
 
 
 def common_root(paths: Sequence[Path]) -> Path:
@@ -201,7 +252,7 @@ def measure(tools: Sequence[Tool], chunks: Sequence[Sequence[str]], cwd: Path, r
     """Run the tools in turns, `runs` times; a tool that fails is reported and dropped."""
     measurements: dict[str, Measurement] = {}
     for tool in tools:
-        executable = find_tool(tool.name)
+        executable = tool.executable or find_tool(tool.name)
         if executable is None:
             print(f"{tool.name}: not found next to {sys.executable} or on PATH; skipped")
         else:
@@ -237,8 +288,9 @@ def optional(value: Optional[int]) -> str:
 def print_table(measurements: dict[str, Measurement], file_count: int) -> None:
     credlint = measurements.get(CREDLINT.name)
     baseline = statistics.median(credlint.times) if credlint else None
+    width = max(15, *(len(name) for name in measurements))
     print(
-        f"\n{'tool':<15} {'median':>9} {'min':>9} {'max':>9} "
+        f"\n{'tool':<{width}} {'median':>9} {'min':>9} {'max':>9} "
         f"{'files':>6} {'checked':>8} {'errors':>7} {'findings':>9}  vs credlint"
     )
     for name, measurement in measurements.items():
@@ -247,7 +299,7 @@ def print_table(measurements: dict[str, Measurement], file_count: int) -> None:
         errors = None if counts.errors is None else len(counts.errors)
         ratio = "-" if baseline is None or name == CREDLINT.name else versus(median, baseline)
         print(
-            f"{name:<15} {median:>8.2f}s {min(measurement.times):>8.2f}s {max(measurement.times):>8.2f}s "
+            f"{name:<{width}} {median:>8.2f}s {min(measurement.times):>8.2f}s {max(measurement.times):>8.2f}s "
             f"{file_count:>6} {optional(counts.checked):>8} {optional(errors):>7} {counts.findings:>9}  {ratio}"
         )
     print("files: given to the tool; checked/errors: as its report says ('-': it does not say)")
@@ -267,26 +319,55 @@ def print_notes(measurements: dict[str, Measurement]) -> None:
 
 
 def compare(paths: Sequence[Path], runs: int) -> int:
-    files: list[Path] = []
-    for path in python_files(paths):
-        if path.stat().st_size <= MAX_FILE_SIZE:
-            files.append(path)
-        else:
-            print(f"left out (over {MAX_FILE_SIZE:,} bytes, credlint's max-file-size): {path}")
+    files = within_max_file_size(python_files(paths))
     if not files:
         print("no .py files to check under the given paths")
         return 1
+    measurements = compare_on(paths, files, ".py files", (CREDLINT, *PEERS), runs)
+    print_notes(measurements)
+    return 0 if CREDLINT.name in measurements else 1
+
+
+def compare_all_files(paths: Sequence[Path], runs: int, before: Optional[str]) -> int:
+    """The fourth form: every regular file under the paths; credlint (and credlint before) next to detect-secrets."""
+    collected, left_out = every_file(paths)
+    for path in left_out:
+        print(f"left out (symbolic link or not a regular file): {path}")
+    files = within_max_file_size(collected)
+    if not files:
+        print("no files to check under the given paths")
+        return 1
+    suffixes = Counter(path.suffix or "(none)" for path in files).most_common(5)
+    print("most common suffixes: " + ", ".join(f"{count} {suffix}" for suffix, count in suffixes))
+    before_tool = None if before is None else replace(CREDLINT, name=f"{CREDLINT.name} (before)", executable=before)
+    tools = [CREDLINT] + ([before_tool] if before_tool else []) + [DETECT_SECRETS]
+    measurements = compare_on(paths, files, "files", tools, runs)
+    if before_tool and {CREDLINT.name, before_tool.name} <= measurements.keys():
+        # The change's cost, finer than the table's one decimal.
+        after_median = statistics.median(measurements[CREDLINT.name].times)
+        before_median = statistics.median(measurements[before_tool.name].times)
+        print(
+            f"{CREDLINT.name} median / {before_tool.name} median: {after_median / before_median:.3f} "
+            f"({after_median - before_median:+.2f}s)"
+        )
+    print_notes(measurements)
+    return 0 if CREDLINT.name in measurements else 1
+
+
+def compare_on(
+    paths: Sequence[Path], files: Sequence[Path], what: str, tools: Sequence[Tool], runs: int
+) -> dict[str, Measurement]:
+    """Time the tools on the same explicit list of files, run in the paths' common root, and print the table."""
     root = common_root(paths)
     chunks = chunked([path.relative_to(root).as_posix() for path in files])
     warm_page_cache(files)
     print(
-        f"{len(files)} .py files under {len(paths)} path(s); every tool runs in {root} on the same list, "
+        f"{len(files)} {what} under {len(paths)} path(s); every tool runs in {root} on the same list, "
         f"{len(chunks)} command line(s) per run; {runs} run(s); {os.cpu_count()} CPU(s)"
     )
-    measurements = measure((CREDLINT, *PEERS), chunks, root, runs)
+    measurements = measure(tools, chunks, root, runs)
     print_table(measurements, len(files))
-    print_notes(measurements)
-    return 0 if CREDLINT.name in measurements else 1
+    return measurements
 
 
 def single_file(path: Path, runs: int) -> int:
@@ -362,10 +443,25 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--runs", type=positive_int, default=5, help="timed runs per tool (default 5)")
     parser.add_argument("--single-file", type=Path, metavar="FILE", help="measure start-up on one file instead")
     parser.add_argument("--relint", type=Path, metavar="FILE", help="measure a warm check after an edit instead")
+    parser.add_argument(
+        "--all-files", action="store_true", help="scan every file under the PATHs, not only .py; bandit left out"
+    )
+    parser.add_argument(
+        "--before", metavar="CREDLINT", help="with --all-files: another credlint executable to time next to this one"
+    )
     args = parser.parse_args(argv)
     single = args.single_file or args.relint
     if bool(args.paths) == (single is not None) or (args.single_file and args.relint):
         parser.error("give one or more PATHs, or --single-file FILE, or --relint FILE")
+    if args.all_files and single is not None:
+        parser.error("--all-files takes PATHs, not --single-file or --relint")
+    if args.before is not None:
+        if not args.all_files:
+            parser.error("--before goes with --all-files")
+        executable = shutil.which(args.before)
+        if executable is None:
+            parser.error(f"--before: no executable {args.before}")
+        args.before = str(Path(executable).absolute())
     given = args.paths if single is None else [single]
     missing = [path for path in given if not path.exists()]
     if missing:
@@ -380,6 +476,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return single_file(args.single_file, args.runs)
     if args.relint is not None:
         return relint(args.relint, args.runs)
+    if args.all_files:
+        return compare_all_files(args.paths, args.runs, args.before)
     return compare(args.paths, args.runs)
 
 
