@@ -21,6 +21,14 @@ class FileProbe:
     def __init__(self, source: bytes) -> None:
         self.source = source
         self._answers: dict[Callable[[FileProbe], object], object] = {}
+        self._contains: dict[bytes, bool] = {}
+
+    def contains(self, trigger: bytes) -> bool:
+        """Whether trigger occurs in the bytes; rules share triggers, so each is searched once."""
+        found = self._contains.get(trigger)
+        if found is None:
+            found = self._contains[trigger] = trigger in self.source
+        return found
 
     @functools.cached_property
     def tree(self) -> Optional[ast.Module]:

@@ -42,7 +42,7 @@ class RuleInfo:
         return self.text_implementation if kind != PYTHON else ""
 
     def triggered_by(self, probe: FileProbe, kind: str = PYTHON) -> bool:
-        if self.triggers and not any(trigger in probe.source for trigger in self.triggers):
+        if self.triggers and not any(probe.contains(trigger) for trigger in self.triggers):
             return False
         # The candidate checks read Python; the text implementations are cheap scans themselves.
         reads_python = kind in self.kinds and self.implementation

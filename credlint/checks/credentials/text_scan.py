@@ -11,10 +11,9 @@ rules' own (credlint/secrets.py): placeholders, templates and low-entropy string
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -33,6 +32,12 @@ _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0
 _NAME_BEFORE = re.compile(
     r"""(?:<(?P<tag>[A-Za-z_][\w.:-]*)>|(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?P<sign>=>|:=|[:=]|\s)\s*["'`]?)$"""
 )
+# What may follow a credential's name before its value: the separators _NAME_BEFORE allows, or
+# the end of an XML tag.
+_VALUE_AFTER_NAME = re.compile(r"""["'\]]?\s*(?:=>|:=|[:=>]|\s)\s*["'`]?(?P<value>[A-Za-z0-9/+])""")
+_NAME_CHARACTER = re.compile(r"[\w.\-]")
+_NAME_WORDS = ("secret", "Secret", "SECRET", "token", "Token", "TOKEN")
+_SESSION_WORDS = ("ession", "ESSION", "ecurity", "ECURITY")
 # A plain word before a value with only a space between is prose ("the key AKIA..."), not a name.
 _PROSE_WORD = re.compile(r"[a-z]+")
 _NAME_WINDOW = 120  # characters before a value in which its name is looked for
@@ -53,6 +58,7 @@ class TextCredential:
     column: int  # 1-based
     name: str  # the name it is assigned to, as written; "" when none
     example: bool  # AWS's documentation example (AKIAIOSFODNN7EXAMPLE and its secret)
+    offset: int  # where it starts in the text
 
 
 def normalized(name: str) -> str:
@@ -67,6 +73,9 @@ def names_secret_key(name: str) -> bool:
 
 
 def names_session_token(name: str) -> bool:
+    lowered = name.lower()
+    if "session" not in lowered and "security" not in lowered:
+        return False  # most names with "token" in them (NextToken, PaginationToken) end here
     word = normalized(name)
     return "sessiontoken" in word or "securitytoken" in word
 
@@ -74,41 +83,97 @@ def names_session_token(name: str) -> bool:
 @functools.lru_cache(maxsize=4)  # the four text rules read the same file in a row
 def scan_text(text: str, skipped_lines: frozenset[int] = frozenset()) -> tuple[TextCredential, ...]:
     """Every credential value in text, outside skipped_lines, in the order they stand."""
-    line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
     found: list[TextCredential] = []
     key_ids: list[TextCredential] = []
     for match in find_access_key_ids(text):
-        credential = _at(text, line_starts, match.start(), ACCESS_KEY_ID, match.group())
+        credential = _at(text, match.start(), ACCESS_KEY_ID, match.group())
         key_ids.append(credential)
         if credential.line not in skipped_lines:
             found.append(credential)
-    for match in _BASE64_RUN.finditer(text):
-        value = _classify(text, line_starts, match.start(), match.group(), key_ids)
-        if value is not None and value.line not in skipped_lines:
-            found.append(value)
+    for offset, value in sorted(_candidate_values(text, key_ids)):
+        classified = _classify(text, offset, value, key_ids)
+        if classified is not None and classified.line not in skipped_lines:
+            found.append(classified)
     return tuple(sorted(found, key=lambda credential: (credential.line, credential.column)))
 
 
-def _at(text: str, line_starts: Sequence[int], offset: int, credential: str, value: str) -> TextCredential:
-    line = bisect.bisect_right(line_starts, offset)
-    start = line_starts[line - 1]
+def _candidate_values(text: str, key_ids: Sequence[TextCredential]) -> set[tuple[int, str]]:
+    """The base64 runs a secret or token could be: only those it is reported for are looked at
+    (after a credential name, near a key id, or with an STS header), so a large data file costs
+    a few substring searches rather than a scan of every run it holds."""
+    runs: set[tuple[int, str]] = set()
+    for name_end in _credential_name_ends(text):
+        value = _VALUE_AFTER_NAME.match(text, name_end)
+        if value is not None:
+            run = _BASE64_RUN.match(text, value.start("value"))
+            if run is not None:
+                runs.add((run.start(), run.group()))
+    for key_id in key_ids:
+        first, last = _lines_around(text, key_id.offset, PAIR_DISTANCE)
+        runs.update((run.start(), run.group()) for run in _BASE64_RUN.finditer(text, first, last))
+    for header in STS_TOKEN_HEADERS:
+        position = text.find(header)
+        while position >= 0:
+            run = _BASE64_RUN.match(text, position)
+            if run is not None:
+                runs.add((run.start(), run.group()))
+            position = text.find(header, position + 1)
+    return runs
+
+
+def _credential_name_ends(text: str) -> Iterator[int]:
+    """Where each name of a secret key or session token ends (`aws_secret_access_key`,
+    `SessionToken`, `X-Amz-Security-Token`), found by substring searches for its word as names
+    spell it in lower, title or upper case."""
+    has_session_words = any(word in text for word in _SESSION_WORDS)
+    for word in _NAME_WORDS:
+        if word.lower() == "token" and not has_session_words:
+            continue  # NextToken, PaginationToken: no session or security token is named here
+        position = text.find(word)
+        while position >= 0:
+            start, end = position, position + len(word)
+            while start and _NAME_CHARACTER.match(text, start - 1):
+                start -= 1
+            while end < len(text) and _NAME_CHARACTER.match(text, end):
+                end += 1
+            name = text[start:end]
+            if names_secret_key(name) or names_session_token(name):
+                yield end
+            position = text.find(word, end)
+
+
+def _lines_around(text: str, offset: int, lines: int) -> tuple[int, int]:
+    """The start of the line `lines` lines above offset's and the end of the one as far below."""
+    first = last = offset
+    for _ in range(lines + 1):
+        first = text.rfind("\n", 0, first) if first > 0 else -1
+        if first < 0:
+            break
+    for _ in range(lines + 1):
+        last = text.find("\n", last + 1) if last >= 0 else -1
+        if last < 0:
+            break
+    return first + 1, len(text) if last < 0 else last
+
+
+def _at(text: str, offset: int, credential: str, value: str) -> TextCredential:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
     before = _NAME_BEFORE.search(text, max(start, offset - _NAME_WINDOW), offset)
     name = (before.group("tag") or before.group("name")) if before else ""
     if before and before.group("sign") and before.group("sign").isspace() and _PROSE_WORD.fullmatch(name):
         name = ""
-    return TextCredential(credential, value, line, offset - start + 1, name, is_documentation_example(value))
+    return TextCredential(credential, value, line, offset - start + 1, name, is_documentation_example(value), offset)
 
 
-def _classify(
-    text: str, line_starts: Sequence[int], offset: int, value: str, key_ids: Sequence[TextCredential]
-) -> Optional[TextCredential]:
+def _classify(text: str, offset: int, value: str, key_ids: Sequence[TextCredential]) -> Optional[TextCredential]:
     if looks_like_session_token(value):
-        token = _at(text, line_starts, offset, SESSION_TOKEN, value)
+        token = _at(text, offset, SESSION_TOKEN, value)
         if value.startswith(STS_TOKEN_HEADERS) or names_session_token(token.name) or _paired(token, key_ids):
             return token
         return None
     if looks_like_secret_access_key(value):
-        secret = _at(text, line_starts, offset, SECRET_ACCESS_KEY, value)
+        secret = _at(text, offset, SECRET_ACCESS_KEY, value)
         if names_secret_key(secret.name) or _paired(secret, key_ids):
             return secret
     return None
