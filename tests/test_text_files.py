@@ -201,21 +201,30 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    """Every flagged case in one tree, checked once by the installed CLI."""
-    root = tmp_path_factory.mktemp("flagged")
-    for path, text, *_ in CASES:
+def check_tree(root: Path, texts: dict[str, str], expected_status: int) -> dict[str, list[dict]]:
+    """Write the files, check the tree once with the installed CLI, and group findings by path."""
+    for path, text in texts.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(text)
-    result = run_cli(["check", "--format", "json", "."], cwd=root)
-    assert result.returncode == 1, result.stderr
+    result = run_cli(["check", "--format", "json", "--severity-threshold", "warning", "."], cwd=root)
     document = json.loads(result.stdout)
-    assert document["errors"] == []
+    assert result.returncode == expected_status and document["errors"] == [], result.stderr
     by_path: dict[str, list[dict]] = {}
     for finding in document["findings"]:
         by_path.setdefault(finding["path"], []).append(finding)
     return by_path
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every flagged case in one tree."""
+    return check_tree(tmp_path_factory.mktemp("flagged"), {case[0]: case[1] for case in CASES}, 1)
+
+
+@pytest.fixture(scope="module")
+def quiet_reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every case's placeholder text in one tree: nothing at warning or above."""
+    return check_tree(tmp_path_factory.mktemp("quiet"), {case[0]: case[4] for case in CASES}, 0)
 
 
 @pytest.mark.parametrize(("path", "text", "expected", "place", "quiet"), CASES, ids=[case[0] for case in CASES])
@@ -246,22 +255,6 @@ def test_the_explanation_names_the_link_the_key_would_take(
     else:
         assert steps["explicit"] == "wherever it is passed"
     assert "rotate" in explanation["fix"]
-
-
-@pytest.fixture(scope="module")
-def quiet_reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    """Every case's placeholder text in one tree, checked once by the installed CLI."""
-    root = tmp_path_factory.mktemp("quiet")
-    for path, _, _, _, quiet in CASES:
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(quiet)
-    result = run_cli(["check", "--format", "json", "--severity-threshold", "warning", "."], cwd=root)
-    document = json.loads(result.stdout)
-    assert result.returncode == 0 and document["errors"] == []
-    by_path: dict[str, list[dict]] = {}
-    for finding in document["findings"]:
-        by_path.setdefault(finding["path"], []).append(finding)
-    return by_path
 
 
 @pytest.mark.parametrize(("path", "text", "expected", "place", "quiet"), CASES, ids=[case[0] for case in CASES])
