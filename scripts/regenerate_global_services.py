@@ -12,8 +12,6 @@ region_name='eu-west-1' gets another host). No request is sent.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import tempfile
@@ -21,7 +19,8 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "credlint" / "data" / "global_services.json"
+from data_file import regenerate  # scripts/ is on sys.path when a script runs
+
 PROBE_REGION = "eu-west-1"
 # botocore pins S3's region to us-east-1 when none is found, rather than using a partition endpoint.
 FORCED_REGIONS = {"s3": "us-east-1 (forced)"}
@@ -73,20 +72,5 @@ def generate() -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when the file differs")
-    arguments = parser.parse_args()
-    text = json.dumps(generate(), indent=2, sort_keys=True) + "\n"
-    if arguments.check:
-        current = DATA_FILE.read_text(encoding="utf-8") if DATA_FILE.exists() else ""
-        if current != text:
-            print(f"{DATA_FILE} is out of date with this botocore", file=sys.stderr)
-            return 1
-        return 0
-    DATA_FILE.write_text(text, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(regenerate("global_services", generate, __doc__.splitlines()[0]))

@@ -11,14 +11,12 @@ server errors (status 429 or >= 500) or carry the `retryable` trait. No request 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "credlint" / "data" / "retry_codes.json"
+from data_file import regenerate  # scripts/ is on sys.path when a script runs
+
 SERVICE_MODEL = "service-2"
 
 
@@ -129,20 +127,5 @@ def generate() -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when the file differs")
-    arguments = parser.parse_args()
-    text = json.dumps(generate(), indent=2, sort_keys=True) + "\n"
-    if arguments.check:
-        current = DATA_FILE.read_text(encoding="utf-8") if DATA_FILE.exists() else ""
-        if current != text:
-            print(f"{DATA_FILE} is out of date with this botocore", file=sys.stderr)
-            return 1
-        return 0
-    DATA_FILE.write_text(text, encoding="utf-8")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(regenerate("retry_codes", generate, __doc__.splitlines()[0]))
