@@ -139,6 +139,7 @@ def _lint_tree(
     active: Sequence[RuleInfo],
     *,
     report_parse_error: bool,
+    language: str = PYTHON,
 ) -> FileResult:
     import libcst as cst
 
@@ -149,10 +150,10 @@ def _lint_tree(
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        failure = parse_error_finding(path, error.editor_line, error.editor_column, error.message)
+        failure = parse_error_finding(path, error.editor_line, error.editor_column, error.message, language)
         return FileResult(findings=(failure,) if report_parse_error else ())
     except (RecursionError, MemoryError):
-        failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse")
+        failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse", language)
         return FileResult(findings=(failure,) if report_parse_error else ())
 
     visitors = [
@@ -190,7 +191,9 @@ def _lint_notebook(
     python = view.python.encode()
     probe = FileProbe(python)
     python_active = [info for info in rules if info.implementation_for(PYTHON) and info.triggered_by(probe)]
-    in_cells = _lint_tree(context, view.python, python, python_active, report_parse_error=report_parse_error)
+    in_cells = _lint_tree(
+        context, view.python, python, python_active, report_parse_error=report_parse_error, language=NOTEBOOK_CELLS
+    )
     document = TextFile(path, NOTEBOOK, text, view.covered_lines, view.cell_starts)
     around_cells = _lint_text(context, document, text_active, report_parse_error=report_parse_error)
     findings = [_in_notebook(finding, view.places) for finding in in_cells.findings] + list(around_cells.findings)
@@ -206,6 +209,8 @@ def _in_notebook(finding: Finding, places: Mapping[int, CodeLine]) -> Finding:
     moved = Span(place.line, span.column + place.column_offset, end.line, span.end_column + end.column_offset)
     return replace(finding, span=moved, message=f"{finding.message} (cell {place.cell})")
 
+
+NOTEBOOK_CELLS = "notebook-cells"  # a notebook's code cells, read as one Python module
 
 # LibCST's native parser puts the real position in its message, not in raw_line/raw_column.
 _PARSER_PREFIX = re.compile(r"^(parser error: )?(error at (?P<line>\d+):(?P<column>\d+): )?")
@@ -238,6 +243,12 @@ _PARSE_ERROR_EXPLANATIONS = {
         summary="credlint could not parse this file, so no rule checked it.",
         runtime="Python raises SyntaxError when this module is imported; none of its AWS calls run.",
         fix="Fix the syntax error (or exclude the file if it is a template that is not Python).",
+    ),
+    NOTEBOOK_CELLS: no_chain_explanation(
+        summary="credlint could not parse the notebook's code cells as Python, so no Python rule checked them.",
+        runtime="Running the cell raises SyntaxError; the cells after it may still run, but their AWS calls "
+        "were not checked.",
+        fix="Fix the syntax error in the cell (IPython's %magics and !commands are understood).",
     ),
     NOTEBOOK: no_chain_explanation(
         summary="credlint could not read this notebook, so no rule checked it.",

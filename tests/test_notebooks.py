@@ -115,3 +115,12 @@ def test_a_broken_notebook_is_a_parse_error_and_costs_only_itself(tmp_path: Path
     _, findings, _ = check(tmp_path, "broken.ipynb", '{\n "cells": [\n  {"cell_type": "code",\n')
     assert [(f["path"], f["code"]) for f in findings] == [("broken.ipynb", "CL000"), ("deploy.sh", "CL101")]
     assert "not valid JSON" in findings[0]["message"]
+
+
+def test_a_syntax_error_in_a_cell_points_at_the_cell(tmp_path: Path) -> None:
+    text = notebook(code("import boto3"), code("s3 = boto3.client('s3', region_name=)"))
+    _, findings, _ = check(tmp_path, "typo.ipynb", text)
+    assert [(f["line"], f["code"], f["message"][-8:]) for f in findings] == [
+        (line_of(text, "region_name=)"), "CL000", "(cell 2)")
+    ]
+    assert "cell" in findings[0]["explanation"]["summary"]

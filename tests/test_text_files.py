@@ -72,6 +72,13 @@ CASES = [
         '#!/bin/sh\nexport AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:?}"\nexport AWS_SECRET_ACCESS_KEY=$(vault read -field=secret aws/creds)\n',
     ),
     (
+        "bin/deploy",
+        f"#!/usr/bin/env bash\nset -e\nKEY={KEY}\n",
+        {(3, "CL101")},
+        "env",
+        "#!/usr/bin/env bash\nset -e\nKEY=$(pass aws/key)\n",
+    ),
+    (
         "home/.bashrc",
         f"alias ll='ls -l'\nexport AWS_ACCESS_KEY_ID={KEY}\n",
         {(2, "CL101")},

@@ -12,10 +12,11 @@ def report_in_text(
     rule: TextRule, document: TextFile, credentials: frozenset[str], *, example: bool, label: str
 ) -> None:
     """Report each value of these credential kinds, AWS's examples or the others, in the file."""
+    first_line = document.text[: document.text.find("\n")]
     for found in scan_text(document.text, document.covered_lines):
         if found.credential not in credentials or found.example != example:
             continue
-        place = place_of(document.path, document.kind, found)
+        place = place_of(document.path, document.kind, found, first_line)
         cell = document.cell_of(found.line)
         named = f" as {found.name}" if found.name else ""
         in_cell = f" (cell {cell})" if cell else ""

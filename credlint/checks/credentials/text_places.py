@@ -10,6 +10,7 @@ variables botocore's env provider reads is link 1 wherever it stands.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Optional
 
@@ -36,6 +37,8 @@ OTHER_TOOL = "other-tool"
 
 _SHELL_NAMES = frozenset({".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".kshrc", "makefile"})
 _SHELL_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".ksh", ".fish", ".ps1", ".bat", ".cmd", ".mk"})
+# ref. POSIX `#!` lines: /bin/sh, /usr/bin/env bash, /bin/zsh...
+_SHELL_SHEBANG = re.compile(r"#!\S*(?:/|\s)(?:env\s+)?(?:ba|z|k|da)?sh\b")
 _TERRAFORM_SUFFIXES = frozenset({".tf", ".tfvars", ".hcl"})
 # ref. aws-chain-reference.md section 4: the SDKs of these languages take explicit keys first.
 _CODE_SUFFIXES = frozenset(
@@ -130,13 +133,15 @@ _FIX = {
 }
 
 
-def place_of(path: str, kind: str, credential: TextCredential) -> str:
-    """Which link the value would take where it is written, from the file's name and its own name."""
+def place_of(path: str, kind: str, credential: TextCredential, first_line: str = "") -> str:
+    """Which link the value would take where it is written, from the file's name (or a script's
+    shebang) and the value's own name."""
     if credential.name in CREDENTIAL_VARIABLES:
         return ENV
     file = PurePosixPath(path)
     name, suffix = file.name.lower(), file.suffix.lower()
-    if kind in (DOTENV, DOCKERFILE, SYSTEMD) or suffix in _SHELL_SUFFIXES or name in _SHELL_NAMES:
+    shell_script = bool(_SHELL_SHEBANG.match(first_line))
+    if kind in (DOTENV, DOCKERFILE, SYSTEMD) or suffix in _SHELL_SUFFIXES or name in _SHELL_NAMES or shell_script:
         return ENV
     if name in _BOTO_NAMES:
         return BOTO_CONFIG
