@@ -277,6 +277,8 @@ def test_the_key_type_comes_from_its_prefix(reported: dict[str, list[dict]]) -> 
     long_term = next(f for f in reported["deploy.sh"] if f["code"] == "CL101")
     assert "temporary STS key" in temporary["explanation"]["runtime"]
     assert "long-term access key" in long_term["explanation"]["runtime"]
+    token = next(f for f in reported["web/legacy.js"] if f["code"] == "CL103")
+    assert "temporary STS credentials" in token["explanation"]["runtime"]
 
 
 def test_a_secret_with_no_name_and_no_key_id_nearby_is_not_a_key(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Optional
 from credlint.chain import (
     CREDENTIAL_VARIABLES,
     CREDENTIAL_WORDS,
+    SESSION_TOKEN,
     STATUS_WHERE_PASSED,
     CredentialPlacement,
     Explanation,
@@ -62,6 +63,10 @@ _KEY_TYPES = {
         "expires, and names the role or user it was issued to."
     ),
 }
+_TOKEN_TYPE = (
+    " A session token belongs to temporary STS credentials: with its ASIA key id and secret it works "
+    "until it expires (up to 36 hours), as the role or user it was issued to."
+)
 ROTATE = (
     " Deactivate and rotate the key in IAM now: deleting the line does not remove it from the "
     "repository's history, where anyone who can clone it can read it."
@@ -191,5 +196,6 @@ def text_explanation(credential: TextCredential, place: str, cell: Optional[int]
         steps = ()
     else:
         steps = credential_steps(CredentialPlacement("explicit", "wherever it is passed", None), STATUS_WHERE_PASSED)
-    runtime = _RUNTIME[place] + _KEY_TYPES.get(credential.value[:4], "")
+    key_type = _TOKEN_TYPE if credential.credential == SESSION_TOKEN else _KEY_TYPES.get(credential.value[:4], "")
+    runtime = _RUNTIME[place] + key_type
     return Explanation(chain="credential", summary=summary, steps=steps, runtime=runtime, fix=_FIX[place] + ROTATE)
