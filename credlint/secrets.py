@@ -113,6 +113,18 @@ def redact(value: str) -> str:
     return f"{value[:4]}{'*' * hidden}{value[-4:]}"
 
 
+# What could be a key id, or (part of) a secret or token, in text that is not a value of its own.
+_KEY_ID_LIKE = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
+_SECRET_RUN = re.compile(r"[A-Za-z0-9/+=]{16,}")
+
+
+def redact_credentials_in(text: str) -> str:
+    """Text that may quote a file (a parser's message, a name read beside a value) with every key
+    id, and every run that could be part of a secret or token, redacted."""
+    text = _KEY_ID_LIKE.sub(lambda match: redact(match.group()), text)
+    return _SECRET_RUN.sub(lambda match: redact(run) if _has_mixed_alphabet(run := match.group()) else run, text)
+
+
 def fingerprint(code: str, basis: str) -> str:
     """A salted hash that identifies a finding's value without revealing it."""
     digest = hashlib.sha256(FINGERPRINT_SALT + b"\0" + code.encode() + b"\0" + basis.encode("utf-8", "surrogatepass"))

@@ -23,6 +23,7 @@ from credlint.secrets import (
     is_documentation_example,
     looks_like_secret_access_key,
     looks_like_session_token,
+    redact_credentials_in,
 )
 
 # A run of the base64 alphabet, with padding only at its end, standing on its own.
@@ -30,7 +31,7 @@ _BASE64_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0
 # What a value is assigned to, just before it on its line: `name = `, `name: `, `"name": "`,
 # `name => '`, `NAME=`, `--name `, `set name `, `<Name>`.
 _NAME_BEFORE = re.compile(
-    r"""(?:<(?P<tag>[A-Za-z_][\w.:-]*)>|(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?P<sign>=>|:=|[:=]|\s)\s*["'`]?)$"""
+    r"""(?:<(?P<tag>[A-Za-z_][\w.:-]*)>|(?<![\w/+.\-])(?P<name>[A-Za-z_][\w.\-]*)["'\]]?\s*(?P<sign>=>|:=|[:=]|\s)\s*["'`]?)$"""
 )
 # What may follow a credential's name before its value: the separators _NAME_BEFORE allows, or
 # the end of an XML tag.
@@ -162,6 +163,8 @@ def _at(text: str, offset: int, credential: str, value: str) -> TextCredential:
     before = _NAME_BEFORE.search(text, max(start, offset - _NAME_WINDOW), offset)
     name = (before.group("tag") or before.group("name")) if before else ""
     if before and before.group("sign") and before.group("sign").isspace() and _PROSE_WORD.fullmatch(name):
+        name = ""
+    if name and redact_credentials_in(name) != name:  # the word before a value is another credential
         name = ""
     return TextCredential(credential, value, line, offset - start + 1, name, is_documentation_example(value), offset)
 
