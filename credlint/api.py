@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
+import traceback
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -13,6 +16,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
     import pathspec
     from pathspec.pattern import Pattern
 
+from credlint.budget import BudgetExceeded, run_within_budget
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
@@ -35,6 +39,11 @@ class Report:
     files_checked: int
     rules_run: tuple[str, ...] = ()  # codes enabled for at least one checked file, in registry order
 
+    @property
+    def failed(self) -> bool:
+        """A file that should have been checked was not: the run exits 2."""
+        return any(error.blocking for error in self.errors)
+
 
 @dataclass(frozen=True)
 class FileJob:
@@ -46,6 +55,7 @@ class FileJob:
     max_file_size: int
     settings: RuleSettings
     kind: str = PYTHON
+    file_timeout: Optional[float] = None  # seconds; None for no limit
 
     @property
     def quiet(self) -> bool:
@@ -127,7 +137,7 @@ def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[DiscoveredF
     for argument in paths:
         given = Path(argument)
         if given.is_symlink() and not given.exists():
-            yield FileError(argument, f"{argument}: broken symbolic link; skipped", "broken-symlink")
+            yield _unreachable(given, argument, blocking=True)
         elif not given.exists():
             yield FileError(argument, f"{argument}: no such file or directory", "missing")
         elif given.is_dir():
@@ -166,14 +176,44 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
         )
         for name in sorted(files):
             path = here / name
-            kind = kind_of_file(path)
             if _filtered(path, config, path_filter, is_dir=False, anchor=anchor):
                 continue
-            if path.is_symlink() and not path.exists():
-                display = display_path(path)
-                yield FileError(display, f"{display}: broken symbolic link; skipped", "broken-symlink")
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                yield _unreachable(path, display_path(path), blocking=False)
                 continue
-            yield path, config, kind
+            if not stat.S_ISREG(mode):
+                yield _special_file(display_path(path), mode, blocking=False)
+                continue
+            yield path, config, kind_of_file(path)
+
+
+def _unreachable(path: Path, display: str, *, blocking: bool) -> FileError:
+    """A link to nowhere, or to itself through other links: reported, never followed further."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return FileError(display, f"{display}: symbolic link loop; skipped", "symlink-loop", blocking=blocking)
+        if error.errno != errno.ENOENT:
+            return FileError(display, f"{display}: cannot be read ({error.strerror}); skipped", "unreadable")
+    return FileError(display, f"{display}: broken symbolic link; skipped", "broken-symlink", blocking=blocking)
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _special_file(display: str, mode: int, *, blocking: bool) -> FileError:
+    """A FIFO, socket or device is never opened: reading one can block forever or never end."""
+    what = next((name for test, name in _SPECIAL_FILES if test(mode)), "not a regular file")
+    return FileError(display, f"{display}: {what}, not a regular file; skipped", "special-file", blocking=blocking)
 
 
 def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
@@ -200,7 +240,15 @@ def job_for(path: Path, config: Config, kind: str) -> FileJob:
         dotenv_credentials=dotenv_credentials,
         dotenv_files=dotenv_files,
     )
-    return FileJob(str(path), display_path(path), rule_codes_for(path, config), config.max_file_size, settings, kind)
+    return FileJob(
+        str(path),
+        display_path(path),
+        rule_codes_for(path, config),
+        config.max_file_size,
+        settings,
+        kind,
+        config.file_timeout,
+    )
 
 
 def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
@@ -219,13 +267,18 @@ def check_file(job: FileJob) -> FileResult:
     """Read and check one file; every way a file can be unreadable becomes a FileError."""
     display = job.display
     try:
-        size = os.stat(job.path).st_size
-        if size > job.max_file_size:
-            if job.quiet:
-                return FileResult()
-            message = f"{display}: {size:,} bytes is over max-file-size ({job.max_file_size:,}); skipped"
-            return FileResult(error=FileError(display, message, "too-large"))
-        with open(job.path, "rb") as handle:
+        # Opened without blocking and checked before reading: a FIFO put in the file's place since
+        # discovery must not stall the run.
+        descriptor = os.open(job.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                return FileResult(error=_special_file(display, status.st_mode, blocking=True))
+            if status.st_size > job.max_file_size:
+                if job.quiet and _binary(job, handle.read(BINARY_SNIFF_BYTES)):
+                    return FileResult()  # an image or an archive: not ours, whatever its size
+                message = f"{display}: {status.st_size:,} bytes is over max-file-size ({job.max_file_size:,}); skipped"
+                return FileResult(error=FileError(display, message, "too-large", blocking=not job.quiet))
             source = handle.read()
     except FileNotFoundError:
         message = f"{display}: file disappeared or is a broken link; skipped"
@@ -233,6 +286,8 @@ def check_file(job: FileJob) -> FileResult:
     except PermissionError:
         return FileResult(error=FileError(display, f"{display}: permission denied; skipped", "unreadable"))
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket: it cannot be opened at all
+            return FileResult(error=_special_file(display, os.stat(job.path).st_mode, blocking=True))
         message = f"{display}: cannot be read ({error.strerror}); skipped"
         return FileResult(error=FileError(display, message, "unreadable"))
     return check_bytes(job, source)
@@ -241,34 +296,56 @@ def check_file(job: FileJob) -> FileResult:
 def check_bytes(job: FileJob, source: bytes) -> FileResult:
     """Check one file's content; a bug in one rule costs that file, never the whole report."""
     display = job.display
-    if b"\0" in source[:BINARY_SNIFF_BYTES]:
+    if _binary(job, source[:BINARY_SNIFF_BYTES]):
         if job.quiet:
             return FileResult()
         return FileResult(error=FileError(display, f"{display}: binary file (contains NUL bytes); skipped", "binary"))
-    if job.kind == TEXT and not _is_text(source[:BINARY_SNIFF_BYTES]):
-        return FileResult()
     rules = [RULES[code] for code in job.codes]
+    check_parse = PARSE_ERROR_RULE.code in job.codes
+
+    def check() -> FileResult:
+        return lint_source(display, source, rules, check_parse=check_parse, settings=job.settings, kind=job.kind)
+
     try:
-        return lint_source(
-            display,
-            source,
-            rules,
-            check_parse=PARSE_ERROR_RULE.code in job.codes,
-            settings=job.settings,
-            kind=job.kind,
-        )
+        result = run_within_budget(check, job.file_timeout)
+    except BudgetExceeded:
+        message = f"{display}: not checked within file-timeout ({job.file_timeout:g} s); skipped"
+        return FileResult(error=FileError(display, message, "timeout", blocking=not job.quiet))
     except Exception as error:
-        message = f"{display}: internal error while checking ({type(error).__name__}); skipped, please report it"
+        message = f"{display}: internal error while checking ({describe_bug(error)}); skipped, please report it"
         return FileResult(error=FileError(display, message, "internal-error"))
+    if result.failures and result.error is None:
+        bugs = "; ".join(f"{failure.code}: {describe_bug(failure.error)}" for failure in result.failures)
+        message = f"{display}: internal error in {bugs}; the other rules' findings are reported, please report it"
+        return replace(result, error=FileError(display, message, "internal-error"))
+    return result
 
 
-def _is_text(head: bytes) -> bool:
-    """identify's test, as pre-commit applies it: an image or archive without a NUL is not text."""
+def describe_bug(error: BaseException) -> str:
+    """The exception's type and the line of credlint that raised it, never its text: that may quote
+    the file, and with it a secret."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _PACKAGE_DIR in frame.filename]
+    if not frames:
+        return type(error).__name__
+    where = Path(frames[-1].filename).relative_to(Path(_PACKAGE_DIR).parent).as_posix()
+    return f"{type(error).__name__} at {where}:{frames[-1].lineno}"
+
+
+_PACKAGE_DIR = str(Path(__file__).parent)
+
+
+def _binary(job: FileJob, head: bytes) -> bool:
+    """A NUL byte; for a file of no known kind, identify's test as pre-commit applies it, which
+    also tells an image or archive without a NUL."""
+    if b"\0" in head:
+        return True
+    if job.kind != TEXT:
+        return False
     import io
 
     from identify.identify import is_text
 
-    return is_text(io.BytesIO(head))
+    return not is_text(io.BytesIO(head))
 
 
 def check_paths(
@@ -331,7 +408,11 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
         return [check_file(job) for job in file_jobs]
 
-    from concurrent.futures import ProcessPoolExecutor
+    from credlint.workers import run_in_workers
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(check_file, file_jobs, chunksize=8))
+    return run_in_workers(file_jobs, check_file, workers, on_death=_worker_died)
+
+
+def _worker_died(job: FileJob) -> FileResult:
+    message = f"{job.display}: the process checking it died (crashed or was killed); skipped, please report it"
+    return FileResult(error=FileError(job.display, message, "worker-died"))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from credlint import __version__
+from credlint.budget import checks_left_behind
 from credlint.config import ConfigError, ConfigFinder, Overrides, read_pyproject
 from credlint.finding import Severity
 
@@ -17,12 +19,29 @@ if TYPE_CHECKING:
     from credlint.api import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 FORMATS = ("text", "json", "sarif", "github")
 DEFAULT_BASELINE = ".credlint-baseline.json"
 
 
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number of seconds (0 for no limit), not {value!r}")
+    return seconds
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +54,10 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line"
     )
-    parser.add_argument("--jobs", type=int, help="worker processes (default: number of CPUs)")
+    parser.add_argument("--jobs", type=_positive_int, help="worker processes (default: number of CPUs)")
+    parser.add_argument(
+        "--file-timeout", type=_seconds, metavar="SECONDS", help="give up on a file after this long (0: no limit)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    status = run(argv)
+    if status == EXIT_INTERRUPTED or checks_left_behind():
+        # A check stopped half way (by Ctrl-C, or over its time budget and still inside the
+        # parser) must not be running or torn down while the interpreter shuts down: leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
+
+
+def run(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     from credlint.baseline import BaselineError
     from credlint.changed_files import ChangedFilesError
@@ -97,19 +130,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "lsp":
             return run_lsp()
         return run_explain(args.code)
-    except (ConfigError, BaselineError, ChangedFilesError) as error:
+    except (ConfigError, BaselineError, ChangedFilesError, OutputError) as error:
         print(f"credlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("credlint: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def config_finder(args: argparse.Namespace) -> ConfigFinder:
     from credlint.config import _codes as validate_codes
+    from credlint.config import check_glob
 
     select = validate_codes("--select", list(args.select)) if args.select is not None else None
     ignore = validate_codes("--ignore", list(args.ignore))
-    overrides = Overrides(select, ignore, tuple(args.extend_exclude), args.force_exclude)
+    for pattern in args.extend_exclude:
+        check_glob("--extend-exclude", pattern)
+    overrides = Overrides(select, ignore, tuple(args.extend_exclude), args.force_exclude, args.file_timeout)
     fixed = None
     if args.config is not None:
         fixed = read_pyproject(args.config)
@@ -149,19 +188,57 @@ def run_check(args: argparse.Namespace) -> int:
         report = replace(report, findings=tuple(fresh))
     rendered = render(report, args)
     if args.format in ("text", "github"):
-        for error in report.errors:
-            print(f"credlint: error: {error.message}", file=sys.stderr)
+        print_file_errors(report)
     if args.output_file is not None:
-        args.output_file.write_text(rendered, encoding="utf-8")
+        write_whole(args.output_file, rendered)
     else:
         sys.stdout.write(rendered)
-    if report.errors:
+    if report.failed:
         return EXIT_ERROR
     threshold = Severity(args.severity_threshold).rank
     failing = [finding for finding in report.findings if finding.severity.rank >= threshold]
     if failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def print_file_errors(report: Report) -> None:
+    from credlint.reporters.text import printable
+
+    for error in report.errors:
+        print(f"credlint: {error.level}: {printable(error.message)}", file=sys.stderr)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: an interrupted run leaves the old file or none,
+    never half of one."""
+    import tempfile
+
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+    try:
+        with open(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temporary, _new_file_mode())
+        os.replace(temporary, path)
+    except BaseException as error:
+        os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+        raise
+
+
+def _new_file_mode() -> int:
+    """The mode a plain open() would give (mkstemp's is owner-only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class OutputError(OSError):
+    """The report or baseline cannot be written where asked."""
 
 
 def render(report: Report, args: argparse.Namespace) -> str:
@@ -188,11 +265,10 @@ def run_baseline(args: argparse.Namespace) -> int:
     from credlint.baseline import render_baseline
 
     report = run_selection(args)
-    args.output_file.write_text(render_baseline(report.findings, args.output_file), encoding="utf-8")
-    for error in report.errors:
-        print(f"credlint: error: {error.message}", file=sys.stderr)
+    write_whole(args.output_file, render_baseline(report.findings, args.output_file))
+    print_file_errors(report)
     print(f"Wrote {len(report.findings)} finding(s) to {args.output_file}.", file=sys.stderr)
-    return EXIT_ERROR if report.errors else EXIT_CLEAN
+    return EXIT_ERROR if report.failed else EXIT_CLEAN
 
 
 def run_rules(output_format: str) -> int:

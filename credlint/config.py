@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,9 @@ DEFAULT_EXCLUDE = (
     ".credlint_cache",
 )
 DEFAULT_MAX_FILE_SIZE = 2_000_000
+# Seconds one file may take. The largest real modules take about a second; past this a file is
+# pathological (generated, minified), and a pre-commit run must not wait on it.
+DEFAULT_FILE_TIMEOUT = 20.0
 
 
 REGION_FROM_VALUES = ("environment",)
@@ -66,6 +70,7 @@ class Config:
     force_exclude: bool = False
     respect_gitignore: bool = True
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: Optional[float] = DEFAULT_FILE_TIMEOUT
     region_from: Optional[str] = None
     test_files: tuple[str, ...] = DEFAULT_TEST_FILES
     test_policy: str = TEST_POLICY_INFO
@@ -85,6 +90,23 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"`{key}` must be a list of strings")
     return tuple(value)
+
+
+def _globs(key: str, value: Any) -> tuple[str, ...]:
+    patterns = _string_list(key, value)
+    for pattern in patterns:
+        check_glob(key, pattern)
+    return patterns
+
+
+def check_glob(key: str, pattern: str) -> None:
+    """A pattern that cannot match anything is a typo worth stopping for, named with its key."""
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+    except (ValueError, re.error) as error:
+        raise ConfigError(f"`{key}` has an invalid glob {pattern!r} ({error})") from None
 
 
 def _codes(key: str, value: Any) -> tuple[str, ...]:
@@ -107,6 +129,13 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _seconds(key: str, value: Any) -> Optional[float]:
+    """A positive number of seconds; 0 for no limit."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"`{key}` must be a number of seconds (0 for no limit)")
+    return float(value) or None
+
+
 def _region_from(key: str, value: Any) -> str:
     if value not in REGION_FROM_VALUES:
         raise ConfigError(f"`{key}` must be one of: {', '.join(repr(v) for v in REGION_FROM_VALUES)}")
@@ -122,20 +151,23 @@ def _test_policy(key: str, value: Any) -> str:
 def _per_file_ignores(key: str, value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"`{key}` must be a table of glob = [codes]")
+    for pattern in value:
+        check_glob(key, pattern)
     return {pattern: _codes(f"{key}.{pattern}", codes) for pattern, codes in value.items()}
 
 
 _PARSERS = {
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
-    "exclude": ("exclude", _string_list),
-    "extend-exclude": ("extend_exclude", _string_list),
+    "exclude": ("exclude", _globs),
+    "extend-exclude": ("extend_exclude", _globs),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "force-exclude": ("force_exclude", _bool),
     "respect-gitignore": ("respect_gitignore", _bool),
     "max-file-size": ("max_file_size", _positive_int),
+    "file-timeout": ("file_timeout", _seconds),
     "region-from": ("region_from", _region_from),
-    "test-files": ("test_files", _string_list),
+    "test-files": ("test_files", _globs),
     "test-policy": ("test_policy", _test_policy),
 }
 
@@ -179,6 +211,7 @@ class Overrides:
     ignore: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: Optional[bool] = None
+    file_timeout: Optional[float] = None  # seconds, 0 for no limit; None keeps the file's setting
 
     def apply(self, config: Config) -> Config:
         return replace(
@@ -187,6 +220,7 @@ class Overrides:
             ignore=config.ignore + self.ignore,
             extend_exclude=config.extend_exclude + self.extend_exclude,
             force_exclude=self.force_exclude if self.force_exclude is not None else config.force_exclude,
+            file_timeout=config.file_timeout if self.file_timeout is None else self.file_timeout or None,
         )
 
 

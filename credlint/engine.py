@@ -10,7 +10,7 @@ import codecs
 import io
 import re
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
@@ -20,7 +20,7 @@ from credlint.finding import FileError, Finding, Span
 from credlint.prefilter import FileProbe
 from credlint.registry import PARSE_ERROR_RULE
 from credlint.rule_info import RuleInfo
-from credlint.secrets import fingerprint
+from credlint.secrets import fingerprint, redact_credentials_in
 from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
 from credlint.suppressions import SUPPRESSION_TRIGGERS, keep_unsuppressed_lines
 from credlint.text_rule import TextFile, TextRule
@@ -31,12 +31,21 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class RuleFailure:
+    """A rule that raised on a file: a bug of credlint's, reported while the other rules' findings stand."""
+
+    code: str
+    error: Exception
+
+
+@dataclass(frozen=True)
 class FileResult:
     """What checking one file produced."""
 
     findings: tuple[Finding, ...] = ()
     error: Optional[FileError] = None
     parsed: bool = False
+    failures: tuple[RuleFailure, ...] = ()
 
 
 class DecodeError(ValueError):
@@ -79,7 +88,7 @@ def lint_source(
         return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
     context = FileContext(path, settings)
     if kind == PYTHON:
-        return _lint_tree(context, text, source, active, report_parse_error=check_parse)
+        return _lint_tree(context, text, probe, active, report_parse_error=check_parse)
     return _lint_text(context, TextFile(path, kind, text), active, report_parse_error=check_parse)
 
 
@@ -101,23 +110,35 @@ def _lint_text(
     from credlint.deployment.rule import DeploymentRule
 
     found: list[Finding] = []
+    failures: list[RuleFailure] = []
     deployment_rules: list[DeploymentRule] = []
     for info in active:
         rule_class = info.load(document.kind)
         if issubclass(rule_class, TextRule):
             rule = rule_class(context)
-            rule.check(document)
+            try:
+                rule.check(document)
+            except Exception as error:
+                failures.append(RuleFailure(info.code, error))
+                continue
             found.extend(rule.findings)
         elif issubclass(rule_class, DeploymentRule):
             deployment_rules.append(rule_class(context))
     if deployment_rules:
-        found.extend(_check_deployment(context, document, deployment_rules, report_parse_error=report_parse_error))
+        found.extend(
+            _check_deployment(context, document, deployment_rules, failures, report_parse_error=report_parse_error)
+        )
     kept = keep_unsuppressed_lines(found, document.text)
-    return FileResult(findings=tuple(sorted(set(kept), key=lambda f: f.sort_key)), parsed=True)
+    return FileResult(findings=_in_order(kept), parsed=True, failures=tuple(failures))
 
 
 def _check_deployment(
-    context: FileContext, document: TextFile, rules: Sequence[DeploymentRule], *, report_parse_error: bool
+    context: FileContext,
+    document: TextFile,
+    rules: Sequence[DeploymentRule],
+    failures: list[RuleFailure],
+    *,
+    report_parse_error: bool,
 ) -> list[Finding]:
     from credlint.deployment.model import DeploymentParseError
     from credlint.deployment.read import read_deployment_file
@@ -127,15 +148,21 @@ def _check_deployment(
     except DeploymentParseError as error:
         failure = parse_error_finding(context.path, error.line, error.column, error.message, language=document.kind)
         return [failure] if report_parse_error else []
+    found: list[Finding] = []
     for rule in rules:
-        rule.check(parsed)
-    return [finding for rule in rules for finding in rule.findings]
+        try:
+            rule.check(parsed)
+        except Exception as error:
+            failures.append(RuleFailure(rule.info.code, error))
+            continue
+        found.extend(rule.findings)
+    return found
 
 
 def _lint_tree(
     context: FileContext,
     text: str,
-    source: bytes,
+    probe: FileProbe,
     active: Sequence[RuleInfo],
     *,
     report_parse_error: bool,
@@ -147,24 +174,48 @@ def _lint_tree(
     from credlint.rule import Rule
 
     path = context.path
+    refusal = probe.too_deep
+    if refusal is not None:
+        failure = parse_error_finding(path, refusal.lineno or 1, refusal.offset or 1, refusal.msg, language)
+        return FileResult(findings=(failure,) if report_parse_error else ())
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        failure = parse_error_finding(path, error.editor_line, error.editor_column, error.message, language)
-        return FileResult(findings=(failure,) if report_parse_error else ())
-    except (RecursionError, MemoryError):
-        failure = parse_error_finding(path, 1, 1, "the file is too deeply nested to parse", language)
+        line, column = error.editor_line, error.editor_column
+        python_error = probe.syntax_error
+        if error.message.startswith("tokenizer error") and python_error is not None and python_error.lineno:
+            line, column = python_error.lineno, python_error.offset or 1  # LibCST's tokenizer says 1:1
+        failure = parse_error_finding(path, line, column, error.message, language)
         return FileResult(findings=(failure,) if report_parse_error else ())
 
-    visitors = [
-        rule_class(context) for rule_class in (info.load(PYTHON) for info in active) if issubclass(rule_class, Rule)
-    ]
-    collector = SuppressionCollector() if any(t in source for t in SUPPRESSION_TRIGGERS) else None
-    batch: list[cst.BatchableCSTVisitor] = [*visitors, *([collector] if collector else [])]
-    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(batch)
+    rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
+    collector = SuppressionCollector() if any(probe.contains(t) for t in SUPPRESSION_TRIGGERS) else None
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    visitors = [rule_class(context) for _, rule_class in rule_classes]
+    failures: list[RuleFailure] = []
+    try:
+        wrapper.visit_batched([*visitors, *([collector] if collector else [])])
+    except Exception:
+        # One rule raised, and the batch with it: visit again one rule at a time to keep the others.
+        visitors = []
+        for code, rule_class in rule_classes:
+            visitor = rule_class(context)
+            try:
+                wrapper.visit_batched([visitor])
+            except Exception as error:
+                failures.append(RuleFailure(code, error))
+            else:
+                visitors.append(visitor)
+        if collector is not None:
+            collector = SuppressionCollector()
+            wrapper.visit_batched([collector])
     found = [finding for visitor in visitors for finding in visitor.findings]
     kept = collector.keep(found) if collector is not None else found
-    return FileResult(findings=tuple(sorted(set(kept), key=lambda f: f.sort_key)), parsed=True)
+    return FileResult(findings=_in_order(kept), parsed=True, failures=tuple(failures))
+
+
+def _in_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(set(findings), key=lambda finding: finding.sort_key))
 
 
 def _lint_notebook(
@@ -192,12 +243,13 @@ def _lint_notebook(
     probe = FileProbe(python)
     python_active = [info for info in rules if info.implementation_for(PYTHON) and info.triggered_by(probe)]
     in_cells = _lint_tree(
-        context, view.python, python, python_active, report_parse_error=report_parse_error, language=NOTEBOOK_CELLS
+        context, view.python, probe, python_active, report_parse_error=report_parse_error, language=NOTEBOOK_CELLS
     )
     document = TextFile(path, NOTEBOOK, text, view.covered_lines, view.cell_starts)
     around_cells = _lint_text(context, document, text_active, report_parse_error=report_parse_error)
     findings = [_in_notebook(finding, view.places) for finding in in_cells.findings] + list(around_cells.findings)
-    return FileResult(findings=tuple(sorted(findings, key=lambda f: f.sort_key)), parsed=True)
+    failures = in_cells.failures + around_cells.failures
+    return FileResult(findings=tuple(sorted(findings, key=lambda f: f.sort_key)), parsed=True, failures=failures)
 
 
 def _in_notebook(finding: Finding, places: Mapping[int, CodeLine]) -> Finding:
@@ -223,7 +275,7 @@ def parse_error_finding(path: str, line: int, column: int, message: str, languag
     prefix = _PARSER_PREFIX.match(first_line)
     if prefix and prefix.group("line"):
         line, column = int(prefix.group("line")), int(prefix.group("column")) + 1
-    summary = first_line[prefix.end() :] if prefix else first_line
+    summary = redact_credentials_in(first_line[prefix.end() :] if prefix else first_line)
     return Finding(
         path=path,
         span=Span(line, column, line, column),

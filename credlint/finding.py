@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
 from credlint.chain import Explanation
-from credlint.secrets import fingerprint, redact
+from credlint.secrets import fingerprint, redact, redact_credentials_in
 
 if TYPE_CHECKING:
     from credlint.rule_info import RuleInfo
@@ -66,6 +66,13 @@ class FileError:
     message: str
     kind: str
     line: Optional[int] = None
+    # False for a file skipped by its nature (a FIFO, a dangling link, a data file over the size
+    # limit): reported as a warning, and the run still passes.
+    blocking: bool = True
+
+    @property
+    def level(self) -> str:
+        return "error" if self.blocking else "warning"
 
 
 def make_finding(
@@ -92,8 +99,8 @@ def make_finding(
         name=info.name,
         category=info.category,
         severity=severity or info.severity,
-        message=message,
+        message=redact_credentials_in(message),
         preview=shown,
         fingerprint=fingerprint(info.code, basis),
-        explanation=explanation,
+        explanation=replace(explanation, summary=redact_credentials_in(explanation.summary)),
     )

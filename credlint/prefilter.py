@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import ast
 import functools
+import sys
 from typing import Callable, Optional, TypeVar
 
 Answer = TypeVar("Answer")
+
+PYTHON_RECURSION_LIMIT = 1000  # sys.getrecursionlimit() in a fresh interpreter
+TOO_DEEP = "the code is nested too deeply for Python to compile it"
+_NESTING_LIMITS = ("too many nested parentheses", "too many levels of indentation", TOO_DEEP)
 
 
 class FileProbe:
@@ -30,14 +35,41 @@ class FileProbe:
             found = self._contains[trigger] = trigger in self.source
         return found
 
-    @functools.cached_property
+    @property
     def tree(self) -> Optional[ast.Module]:
         """The stdlib parse every candidate check shares; None when Python cannot parse the file,
         which every check then passes on to LibCST so that it reports what is wrong."""
+        return self._parse[0]
+
+    @property
+    def syntax_error(self) -> Optional[SyntaxError]:
+        """Why Python cannot parse the file, if it cannot."""
+        return self._parse[1]
+
+    @property
+    def too_deep(self) -> Optional[SyntaxError]:
+        """Python's own refusal of code nested too deeply to compile. LibCST, recursing once per
+        level, would exhaust even a deep stack on it; other syntax is LibCST's to judge, since it
+        reads newer grammar than the running Python may."""
+        error = self._parse[1]
+        return error if error is not None and error.msg in _NESTING_LIMITS else None
+
+    @functools.cached_property
+    def _parse(self) -> tuple[Optional[ast.Module], Optional[SyntaxError]]:
+        # Python's depth limit follows the recursion limit, which budget.py raises for LibCST:
+        # judge at the limit a program runs with, as `python` itself would.
+        raised = sys.getrecursionlimit()
+        sys.setrecursionlimit(PYTHON_RECURSION_LIMIT)
         try:
-            return ast.parse(self.source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+            return ast.parse(self.source), None
+        except (RecursionError, MemoryError):
+            return None, SyntaxError(TOO_DEEP)
+        except SyntaxError as error:
+            return None, error
+        except ValueError:  # a NUL byte: LibCST says where
+            return None, None
+        finally:
+            sys.setrecursionlimit(raised)
 
     def once(self, analysis: Callable[[FileProbe], Answer]) -> Answer:
         """analysis(self), computed on the first call and remembered for the rules that ask next."""

@@ -101,6 +101,11 @@ def test_explicit_files_are_checked_unless_force_exclude(tmp_path: Path) -> None
         ('per-file-ignores = { "t/**" = ["XX1"] }', "`per-file-ignores.t/**` names 'XX1'"),
         ('test-policy = "quiet"', "`test-policy` must be one of: 'info', 'ignore', 'report'"),
         ("test-files = 3", "`test-files` must be a list of strings"),
+        ('exclude = ["gen/[z-a]*"]', "`exclude` has an invalid glob 'gen/[z-a]*' (bad character range z-a"),
+        ('extend-exclude = ["!"]', "`extend-exclude` has an invalid glob '!'"),
+        ('test-files = ["\\\\"]', "`test-files` has an invalid glob '\\\\'"),
+        ('per-file-ignores = { "[9-0]" = ["CL1"] }', "`per-file-ignores` has an invalid glob '[9-0]'"),
+        ('file-timeout = "fast"', "`file-timeout` must be a number of seconds (0 for no limit)"),
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, table: str, message: str) -> None:
@@ -108,6 +113,7 @@ def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, table: str, me
     write(tmp_path / "app.py", "x = 1\n")
     result = run_cli(["check", "."], cwd=tmp_path)
     assert result.returncode == 2
+    assert result.stderr.startswith(f"credlint: error: {tmp_path / 'pyproject.toml'}: ")
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
@@ -122,6 +128,19 @@ def test_invalid_toml(tmp_path: Path) -> None:
 def test_bad_cli_code(tmp_path: Path) -> None:
     result = run_cli(["check", "--select", "XYZ", "."], cwd=tmp_path)
     assert result.returncode == 2 and "`--select` names 'XYZ'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        (["--extend-exclude", "[z-a]"], "credlint: error: `--extend-exclude` has an invalid glob '[z-a]'"),
+        (["--jobs", "0"], "argument --jobs: must be a whole number of at least 1, not '0'"),
+        (["--file-timeout", "-1"], "argument --file-timeout: must be a number of seconds (0 for no limit), not '-1'"),
+    ],
+)
+def test_bad_cli_values_are_usage_errors(tmp_path: Path, options: list[str], message: str) -> None:
+    result = run_cli(["check", *options, "."], cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_test_files_decide_which_files_follow_the_test_policy(tmp_path: Path) -> None:

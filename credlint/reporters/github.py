@@ -36,5 +36,7 @@ def annotation(finding: Finding) -> str:
 
 def render(report: Report) -> str:
     lines = [annotation(finding) for finding in report.findings]
-    lines += [f"::error file={escape_property(error.path)}::{escape_data(error.message)}" for error in report.errors]
+    lines += [
+        f"::{error.level} file={escape_property(error.path)}::{escape_data(error.message)}" for error in report.errors
+    ]
     return "".join(line + "\n" for line in lines)

@@ -31,7 +31,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def error_to_dict(error: FileError) -> dict[str, Any]:
-    return {"path": error.path, "kind": error.kind, "message": error.message}
+    return {"path": error.path, "kind": error.kind, "level": error.level, "message": error.message}
 
 
 def summary(report: Report) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def render(report: Report) -> str:
     rule_index = {code: index for index, code in enumerate(report.rules_run)}
     notifications = [
         {
-            "level": "error",
+            "level": error.level,
             "message": {"text": error.message},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": error.path, "uriBaseId": SRCROOT}}}],
         }
@@ -126,7 +126,7 @@ def render(report: Report) -> str:
             SRCROOT: {"description": {"text": "The directory credlint ran in; result paths are relative to it."}}
         },
         "results": [result(finding, rule_index[finding.code]) for finding in report.findings],
-        "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": not report.failed, "toolExecutionNotifications": notifications}],
     }
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2) + "\n"

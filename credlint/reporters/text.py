@@ -43,10 +43,10 @@ class TextRenderer:
         return ("\n\n" if self.explain else "\n").join(blocks) + "\n"
 
     def finding(self, finding: Finding) -> str:
-        location = self.paint(f"{finding.path}:{finding.span.line}:{finding.span.column}:", "1")
+        location = self.paint(f"{printable(finding.path)}:{finding.span.line}:{finding.span.column}:", "1")
         code = self.paint(finding.code, "1;" + _SEVERITY_COLOUR[finding.severity])
         preview = f" [{finding.preview}]" if finding.preview else ""
-        head = f"{location} {code} {finding.message}{preview} ({finding.severity.value})"
+        head = f"{location} {code} {printable(finding.message)}{preview} ({finding.severity.value})"
         if not self.explain:
             return head
         return head + "\n" + self.explanation(finding.explanation)
@@ -85,9 +85,20 @@ class TextRenderer:
                 f"Found {_plural(count, 'finding')} ({by_severity}) "
                 f"in {_plural(files, 'file')} of {report.files_checked} checked."
             )
-        if report.errors:
-            text += f" {_plural(len(report.errors), 'file')} could not be checked."
+        failed = sum(1 for error in report.errors if error.blocking)
+        if failed:
+            text += f" {_plural(failed, 'file')} could not be checked."
+        if len(report.errors) > failed:
+            text += f" {_plural(len(report.errors) - failed, 'file')} skipped."
         return text
+
+
+def printable(text: str) -> str:
+    """Control characters (a line break or a terminal escape in a file name) as escapes: one
+    finding stays one line, and a name cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _plural(count: int, word: str) -> str:
