@@ -6,6 +6,7 @@ import errno
 import functools
 import os
 import stat
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ class Report:
     errors: tuple[FileError, ...]
     files_checked: int
     rules_run: tuple[str, ...] = ()  # codes enabled for at least one checked file, in registry order
+    timings: tuple[tuple[str, float], ...] = ()  # each checked file and the seconds it took
 
     @property
     def failed(self) -> bool:
@@ -400,17 +402,24 @@ def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors:
         errors=tuple(sorted(errors, key=lambda error: error.path)),
         files_checked=len(file_jobs),
         rules_run=tuple(code for code in RULES if any(code in job.codes for job in file_jobs)),
+        timings=tuple((job.display, result.seconds) for job, result in zip(file_jobs, results)),
     )
 
 
 def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
-        return [check_file(job) for job in file_jobs]
+        return [timed_check(job) for job in file_jobs]
 
     from credlint.workers import run_in_workers
 
-    return run_in_workers(file_jobs, check_file, workers, on_death=_worker_died)
+    return run_in_workers(file_jobs, timed_check, workers, on_death=_worker_died)
+
+
+def timed_check(job: FileJob) -> FileResult:
+    started = time.perf_counter()
+    result = check_file(job)
+    return replace(result, seconds=time.perf_counter() - started)
 
 
 def _worker_died(job: FileJob) -> FileResult:

@@ -55,6 +55,7 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
         "--force-exclude", action="store_true", default=None, help="apply excludes to files named on the command line"
     )
     parser.add_argument("--jobs", type=_positive_int, help="worker processes (default: number of CPUs)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each file and how long it took, on stderr")
     parser.add_argument(
         "--file-timeout", type=_seconds, metavar="SECONDS", help="give up on a file after this long (0: no limit)"
     )
@@ -187,6 +188,8 @@ def run_check(args: argparse.Namespace) -> int:
         fresh, _ = new_findings(report.findings, args.baseline)
         report = replace(report, findings=tuple(fresh))
     rendered = render(report, args)
+    if args.verbose:
+        print_timings(report)
     if args.format in ("text", "github"):
         print_file_errors(report)
     if args.output_file is not None:
@@ -207,6 +210,25 @@ def print_file_errors(report: Report) -> None:
 
     for error in report.errors:
         print(f"credlint: {error.level}: {printable(error.message)}", file=sys.stderr)
+
+
+def print_timings(report: Report) -> None:
+    """Each file with its findings and time, then the slowest: what to exclude, or to report."""
+    from collections import Counter
+
+    from credlint.reporters.text import printable
+
+    counts = Counter(finding.path for finding in report.findings)
+    for path, seconds in sorted(report.timings):
+        print(f"credlint: {printable(path)}: {counts[path]} finding(s) in {seconds * 1000:.0f} ms", file=sys.stderr)
+    if report.timings:
+        path, seconds = max(report.timings, key=lambda timing: timing[1])
+        total = sum(seconds for _, seconds in report.timings)
+        print(
+            f"credlint: {len(report.timings)} file(s) in {total:.2f} s of checking; slowest {printable(path)} "
+            f"({seconds:.2f} s)",
+            file=sys.stderr,
+        )
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -266,6 +288,8 @@ def run_baseline(args: argparse.Namespace) -> int:
 
     report = run_selection(args)
     write_whole(args.output_file, render_baseline(report.findings, args.output_file))
+    if args.verbose:
+        print_timings(report)
     print_file_errors(report)
     print(f"Wrote {len(report.findings)} finding(s) to {args.output_file}.", file=sys.stderr)
     return EXIT_ERROR if report.failed else EXIT_CLEAN

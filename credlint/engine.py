@@ -46,6 +46,7 @@ class FileResult:
     error: Optional[FileError] = None
     parsed: bool = False
     failures: tuple[RuleFailure, ...] = ()
+    seconds: float = 0.0  # how long reading and checking the file took
 
 
 class DecodeError(ValueError):

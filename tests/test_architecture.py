@@ -114,6 +114,7 @@ def test_a_family_imports_no_other_family(module: str) -> None:
 
 SHARED_PACKAGES = ("credlint.analysis", "credlint.deployment", "credlint.data")
 SHARED_MODULES = (
+    "budget",
     "chain",
     "file_kinds",
     "finding",
@@ -127,6 +128,7 @@ SHARED_MODULES = (
     "span_rule",
     "suppressions",
     "text_rule",
+    "workers",
 )
 SHARED = [m for m in MODULES if m.startswith(SHARED_PACKAGES) or m in {f"credlint.{name}" for name in SHARED_MODULES}]
 ABOVE_THE_FAMILIES = {

@@ -171,6 +171,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "permission denied" in result.stderr
 
 
+def test_verbose_lists_each_file_with_its_time(project: Path) -> None:
+    result = run_cli(["check", "--verbose", "--no-explain", "."], cwd=project)
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(r"credlint: app\.py: 2 finding\(s\) in \d+ ms", lines[0]), lines
+    assert re.fullmatch(r"credlint: \d+ file\(s\) in [\d.]+ s of checking; slowest .+ \([\d.]+ s\)", lines[-1])
+    assert result.stdout == run_cli(["check", "--no-explain", "."], cwd=project).stdout
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(["check", "nope/"], cwd=tmp_path)
     assert result.returncode == 2 and "nope/: no such file or directory" in result.stderr

@@ -173,6 +173,7 @@ def project(tmp_path: Path) -> Path:
 FORMATS = {
     "text": ((), REDACTED),
     "text-no-explain": (("--no-explain",), REDACTED),
+    "text-verbose": (("--verbose",), REDACTED),
     "json": (("--format", "json"), REDACTED),
     "sarif": (("--format", "sarif"), REDACTED),
     "github": (("--format", "github"), ("title=CL101", "title=CL102", "title=CL103")),
