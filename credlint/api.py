@@ -168,7 +168,9 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
     if root_filtered and root_config.force_exclude:
         return
     anchor = root if root_filtered else None
-    for directory, subdirectories, files in os.walk(root):
+    unreadable: list[OSError] = []  # directories os.walk could not list, reported in walk order
+    for directory, subdirectories, files in os.walk(root, onerror=unreadable.append):
+        yield from _unlisted(unreadable)
         here = Path(directory)
         config = finder.for_path(here / "__init__.py")
         subdirectories[:] = sorted(
@@ -189,6 +191,14 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
                 yield _special_file(display_path(path), mode, blocking=False)
                 continue
             yield path, config, kind_of_file(path)
+    yield from _unlisted(unreadable)
+
+
+def _unlisted(unreadable: list[OSError]) -> Iterator[FileError]:
+    while unreadable:
+        error = unreadable.pop(0)
+        display = display_path(Path(str(error.filename)))
+        yield FileError(display, f"{display}: directory cannot be read ({error.strerror}); skipped", "unreadable")
 
 
 def _unreachable(path: Path, display: str, *, blocking: bool) -> FileError:

@@ -109,6 +109,17 @@ HOSTILE = [
         "legacy2.py:3:13: CL000 Could not parse the file",
         1,
     ),
+    # Grammar of other Pythons that LibCST does not read: each a CL000 at the parser's place.
+    *(
+        Hostile(f"grammar-{name}", _write(f"{name}.py", CLIENT.encode() + line), f"{name}.py:3:{column}: CL000", 1)
+        for name, line, column in (
+            ("backticks", b"x = `1`\n", 5),
+            ("diamond", b"if 1 <> 2: pass\n", 9),
+            ("octal", b"x = 0777\n", 5),
+            ("unicode-raw", b'x = ur"a"\n', 10),
+            ("exec-statement", b'exec "x = 1"\n', 13),
+        )
+    ),
     Hostile(
         "unclosed-string",
         _write("unclosed.py", CLIENT.encode() + b'key = "AKIA\n'),
@@ -204,12 +215,15 @@ def test_a_path_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
     assert "line\\nbreak.py:3:64: CL101" in result.stdout.splitlines()[0]
 
 
-def test_an_unreadable_file(tmp_path: Path) -> None:
+def test_an_unreadable_file_and_directory(tmp_path: Path) -> None:
     """Root reads every file; as root, the check runs without the capabilities that let it."""
     (tmp_path / "good.py").write_text(GOOD)
     secret = tmp_path / "secret.py"
     secret.write_text(GOOD)
     secret.chmod(0)
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "vault" / "keys.py").write_text(GOOD)
+    (tmp_path / "vault").chmod(0)
     command = [credlint_executable(), "check", "--no-explain", "."]
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
@@ -219,5 +233,8 @@ def test_an_unreadable_file(tmp_path: Path) -> None:
         command = [setpriv, f"--bounding-set={unread}", f"--inh-caps={unread}", *command]
     environment = {**os.environ, "NO_COLOR": "1"}
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=120)
-    assert result.stderr.splitlines() == ["credlint: error: secret.py: permission denied; skipped"]
+    assert result.stderr.splitlines() == [
+        "credlint: error: secret.py: permission denied; skipped",
+        "credlint: error: vault: directory cannot be read (Permission denied); skipped",
+    ]
     assert GOOD_FINDING in result.stdout and result.returncode == 2
