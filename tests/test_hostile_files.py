@@ -69,9 +69,12 @@ def _unusual_names(root: Path) -> None:
 
 
 def _sparse(name: str, size: int) -> Callable[[Path], None]:
+    """A file of size bytes on disk in an instant: text for the first 10 kB (as far as anyone
+    looks to tell text from binary), then a hole."""
+
     def make(root: Path) -> None:
         with open(root / name, "wb") as handle:
-            handle.write(CLIENT.encode())
+            handle.write(CLIENT.encode() + b"#" * 10_000 + b"\n")
             handle.truncate(size)
 
     return make
