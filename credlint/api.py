@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
     from pathspec.pattern import Pattern
 
 from credlint.budget import BudgetExceeded, run_within_budget
+from credlint.cache import CACHE_DIRECTORY
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
 from credlint.engine import FileResult, lint_source
@@ -58,6 +59,7 @@ class FileJob:
     settings: RuleSettings
     kind: str = PYTHON
     file_timeout: Optional[float] = None  # seconds; None for no limit
+    cache_directory: Optional[str] = None  # where results are kept (cache.py); None: no cache
 
     @property
     def quiet(self) -> bool:
@@ -176,7 +178,8 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
         subdirectories[:] = sorted(
             name
             for name in subdirectories
-            if not _filtered(here / name, config, path_filter, is_dir=True, anchor=anchor)
+            if name != CACHE_DIRECTORY  # credlint's own, whatever `exclude` says
+            and not _filtered(here / name, config, path_filter, is_dir=True, anchor=anchor)
         )
         for name in sorted(files):
             path = here / name
@@ -238,7 +241,7 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     )
 
 
-def job_for(path: Path, config: Config, kind: str) -> FileJob:
+def job_for(path: Path, config: Config, kind: str, cache: Optional[CacheChoice] = None) -> FileJob:
     from credlint.deployment.dotenv import dotenv_files_near
 
     root = config.root.resolve()
@@ -260,7 +263,21 @@ def job_for(path: Path, config: Config, kind: str) -> FileJob:
         settings,
         kind,
         config.file_timeout,
+        cache.directory_for(config) if cache is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class CacheChoice:
+    """Whether results are kept, and where: by default in .credlint_cache at each project's root."""
+
+    enabled: bool = True
+    directory: Optional[Path] = None
+
+    def directory_for(self, config: Config) -> Optional[str]:
+        if not self.enabled:
+            return None
+        return str((self.directory or config.root / CACHE_DIRECTORY).absolute())
 
 
 def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
@@ -302,7 +319,18 @@ def check_file(job: FileJob) -> FileResult:
             return FileResult(error=_special_file(display, os.stat(job.path).st_mode, blocking=True))
         message = f"{display}: cannot be read ({error.strerror}); skipped"
         return FileResult(error=FileError(display, message, "unreadable"))
-    return check_bytes(job, source)
+    if job.cache_directory is None:
+        return check_bytes(job, source)
+    from credlint import cache
+
+    key = cache.key_of(job, source)
+    kept = cache.load(job.cache_directory, key) if key is not None else None
+    if kept is not None:
+        return kept
+    result = check_bytes(job, source)
+    if key is not None:
+        cache.store(job.cache_directory, key, result)
+    return result
 
 
 def check_bytes(job: FileJob, source: bytes) -> FileResult:
@@ -366,10 +394,12 @@ def check_paths(
     *,
     jobs: Optional[int] = None,
     only: Optional[frozenset[Path]] = None,
+    cache: Optional[CacheChoice] = None,
 ) -> Report:
-    """Check every Python file under paths with the configuration that applies to it.
+    """Check every file under paths with the configuration that applies to it.
 
-    `only`, when given, limits the run to those files (changed-files mode).
+    `only`, when given, limits the run to those files (changed-files mode); `cache`, when given,
+    keeps each file's result for the next run.
     """
     errors: list[FileError] = []
     file_jobs: list[FileJob] = []
@@ -382,7 +412,7 @@ def check_paths(
         if path in seen or (only is not None and path.resolve() not in only):
             continue
         seen.add(path)
-        file_jobs.append(job_for(path, config, kind))
+        file_jobs.append(job_for(path, config, kind, cache))
     return _report(file_jobs, _run(file_jobs, jobs), errors)
 
 

@@ -56,6 +56,10 @@ def _add_selection(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--jobs", type=_positive_int, help="worker processes (default: number of CPUs)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each file and how long it took, on stderr")
+    parser.add_argument("--no-cache", action="store_true", help="check every file again; keep no results")
+    parser.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help="keep results here (default: .credlint_cache at the project root)"
+    )
     parser.add_argument(
         "--file-timeout", type=_seconds, metavar="SECONDS", help="give up on a file after this long (0: no limit)"
     )
@@ -159,9 +163,10 @@ def config_finder(args: argparse.Namespace) -> ConfigFinder:
 
 
 def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = None) -> Report:
-    from credlint.api import check_paths
+    from credlint.api import CacheChoice, check_paths
 
-    return check_paths(args.paths, config_finder(args), jobs=args.jobs, only=only)
+    cache = CacheChoice(enabled=not args.no_cache, directory=args.cache_dir)
+    return check_paths(args.paths, config_finder(args), jobs=args.jobs, only=only, cache=cache)
 
 
 def read_stdin(args: argparse.Namespace) -> Report:

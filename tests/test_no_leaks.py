@@ -212,6 +212,16 @@ def test_baseline_and_a_check_against_it_hold_no_secret(project: Path, tmp_path:
     assert b"late/" in result.stdout and all(text.encode() in result.stdout for text in REDACTED)
 
 
+def test_the_cache_holds_no_secret(project: Path) -> None:
+    cold = credlint(["check", "--format", "json", "."], cwd=project)
+    warm = credlint(["check", "--format", "json", "."], cwd=project)
+    assert warm.stdout == cold.stdout
+    kept = sorted((project / ".credlint_cache").rglob("*"))
+    assert len([path for path in kept if path.suffix == ".json"]) >= len(FILES)
+    leaked = leaks(**{path.name: path.read_bytes() for path in kept if path.is_file()})
+    assert not leaked, leaked
+
+
 @pytest.mark.parametrize("path", FILES)
 def test_editor_buffer_holds_no_secret(tmp_path: Path, path: str) -> None:
     result = credlint(["check", "--stdin-filename", path, "-"], cwd=tmp_path, stdin=FILES[path].encode())

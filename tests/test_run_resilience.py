@@ -131,7 +131,8 @@ def test_ctrl_c_exits_130_with_one_line_and_no_report(tmp_path: Path, files: int
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stdout, stderr) == (130, "", "credlint: interrupted\n")
-    assert sorted(path.name for path in tmp_path.iterdir() if not path.name.endswith(".py")) == []
+    assert not (tmp_path / "report.json").exists()
+    assert [path.name for path in tmp_path.rglob("*") if ".tmp" in path.name or "report" in path.name] == []
 
 
 def test_output_is_byte_identical_across_runs_and_worker_counts(tmp_path: Path) -> None:
