@@ -65,6 +65,8 @@ def decode_python(source: bytes) -> str:
     except UnicodeDecodeError as error:
         declared = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
         raise DecodeError(f"is not valid {declared} (byte {error.start}); skipped") from None
+    except UnicodeError:  # a codec that decodes nothing, such as `undefined`
+        raise DecodeError(f"declares an encoding that cannot read it ({encoding}); skipped") from None
 
 
 def lint_source(

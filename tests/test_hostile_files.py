@@ -98,6 +98,12 @@ HOSTILE = [
         2,
     ),
     Hostile(
+        "coding-undefined",
+        _write("nocodec.py", b"# coding: undefined\n" + CLIENT.encode()),
+        "credlint: error: nocodec.py: declares an encoding that cannot read it (undefined); skipped",
+        2,
+    ),
+    Hostile(
         "coding-line",
         _write("legacy.py", f"# -*- coding: latin-1 -*-\nname = 'café'\nkey = '{KEY}'\n".encode("latin-1")),
         "legacy.py:3:8: CL101",
