@@ -50,6 +50,8 @@ def run_within_budget(check: Callable[[], Result], seconds: Optional[float]) -> 
             outcome.error = error
         outcome.finished = True
 
+    # The limit is the interpreter's, not the thread's: raised once, it stays. The other threads
+    # recurse only a few levels, and prefilter.py judges Python's own depth at the usual limit.
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
     previous = threading.stack_size(STACK_BYTES)

@@ -257,12 +257,18 @@ def _lint_notebook(
 
 def _in_notebook(finding: Finding, places: Mapping[int, CodeLine]) -> Finding:
     """A finding of the Python view, moved to its place in the .ipynb and told its cell."""
-    place = places.get(finding.span.line)
+    place = places.get(finding.span.line) or _last_place_before(finding.span.line, places)
     if place is None:
         return finding
     span, end = finding.span, places.get(finding.span.end_line, place)
     moved = Span(place.line, span.column + place.column_offset, end.line, span.end_column + end.column_offset)
     return replace(finding, span=moved, message=f"{finding.message} (cell {place.cell})")
+
+
+def _last_place_before(line: int, places: Mapping[int, CodeLine]) -> Optional[CodeLine]:
+    """Where a parse error past the last code line belongs: the end of the cells."""
+    earlier = [known for known in places if known < line]
+    return places[max(earlier)] if earlier else None
 
 
 NOTEBOOK_CELLS = "notebook-cells"  # a notebook's code cells, read as one Python module

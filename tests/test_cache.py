@@ -45,7 +45,9 @@ def test_a_warm_run_repeats_the_cold_one_byte_for_byte(project: Path) -> None:
 
 def test_a_warm_run_parses_nothing(project: Path) -> None:
     check(project)
-    script = "import sys\nfrom credlint.cli import run\nrun(sys.argv[1:])\nprint('libcst' in sys.modules, file=sys.stderr)\n"
+    script = (
+        "import sys\nfrom credlint.cli import run\nrun(sys.argv[1:])\nprint('libcst' in sys.modules, file=sys.stderr)\n"
+    )
     warm = subprocess.run([sys.executable, "-c", script, "check", "."], cwd=project, capture_output=True, text=True)
     assert warm.stderr.strip() == "False" and "CL101" in warm.stdout
 

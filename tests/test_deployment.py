@@ -772,3 +772,9 @@ def test_crlf_line_endings_keep_line_numbers() -> None:
     unit = "[Service]\r\nEnvironment=A=1 \\\r\n  AWS_ACCESS_KEY_ID=abc\r\n"
     assert [(f.span.line, f.span.column) for f in lint("Dockerfile", dockerfile)] == [(4, 3)]
     assert [(f.span.line, f.span.column) for f in lint("app.service", unit)] == [(3, 3)]
+
+
+def test_a_rejected_line_ending_in_crlf_keeps_the_next_lines_numbers() -> None:
+    """python-dotenv reads the CR of a rejected line's CRLF alone: the LF would count as a line."""
+    text = "NOT A BINDING\r\nDEBUG=1\r\nAWS_ACCESS_KEY_ID=abc\r\n"
+    assert [(f.code, f.span.line) for f in lint(".env", text)] == [("CL205", 3)]

@@ -124,3 +124,10 @@ def test_a_syntax_error_in_a_cell_points_at_the_cell(tmp_path: Path) -> None:
         (line_of(text, "region_name=)"), "CL000", "(cell 2)")
     ]
     assert "cell" in findings[0]["explanation"]["summary"]
+
+
+def test_a_cell_that_ends_mid_expression_is_reported_inside_the_file(tmp_path: Path) -> None:
+    text = notebook(code("import boto3"), code("s3 = boto3.client('s3',"), markdown("Done."))
+    _, findings, _ = check(tmp_path, "unfinished.ipynb", text)
+    assert [(f["code"], f["message"][-8:]) for f in findings] == [("CL000", "(cell 2)")]
+    assert findings[0]["line"] == line_of(text, "boto3.client('s3',")

@@ -31,7 +31,8 @@ def dotenv_entries(
     are skipped, as python-dotenv and docker compose skip them."""
     from dotenv.parser import parse_stream
 
-    for binding in parse_stream(io.StringIO(text)):
+    # Line breaks made "\n" first: python-dotenv counts a CRLF after a line it rejects as two.
+    for binding in parse_stream(io.StringIO(text, newline=None)):
         if binding.error or binding.key is None:
             continue
         first_line = binding.original.string.split("\n", 1)[0]
