@@ -352,8 +352,7 @@ def check_bytes(job: FileJob, source: bytes) -> FileResult:
         message = f"{display}: not checked within file-timeout ({job.file_timeout:g} s); skipped"
         return FileResult(error=FileError(display, message, "timeout", blocking=not job.quiet))
     except Exception as error:
-        message = f"{display}: internal error while checking ({describe_bug(error)}); skipped, please report it"
-        return FileResult(error=FileError(display, message, "internal-error"))
+        return _internal_error(display, error)
     if result.failures and result.error is None:
         bugs = "; ".join(f"{failure.code}: {describe_bug(failure.error)}" for failure in result.failures)
         message = f"{display}: internal error in {bugs}; the other rules' findings are reported, please report it"
@@ -457,9 +456,18 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
 
 
 def timed_check(job: FileJob) -> FileResult:
+    """check_file, timed; whatever goes wrong in it costs this file only."""
     started = time.perf_counter()
-    result = check_file(job)
+    try:
+        result = check_file(job)
+    except Exception as error:
+        result = _internal_error(job.display, error)
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def _internal_error(display: str, error: Exception) -> FileResult:
+    message = f"{display}: internal error while checking ({describe_bug(error)}); skipped, please report it"
+    return FileResult(error=FileError(display, message, "internal-error"))
 
 
 def _worker_died(job: FileJob) -> FileResult:
