@@ -13,7 +13,11 @@ from hypothesis import strategies as st
 from credlint.file_kinds import DOCKERFILE, DOTENV, JSON, NOTEBOOK, SYSTEMD, TEXT, YAML
 from scripts.fuzz import SLOW_CHECKS, Case, problems, strategies
 
-pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith's code may warn, e.g. `0()`
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::SyntaxWarning"),  # hypothesmith's code may warn, e.g. `0()`
+    # credlint raises the interpreter's recursion limit once, for good (budget.py); hypothesis says so.
+    pytest.mark.filterwarnings("ignore:The recursion limit will not be reset"),
+]
 
 
 def ci(max_examples: int) -> settings:
