@@ -137,7 +137,8 @@ CREDLINT = Tool(
 def warm_credlint(cache_directory: Path) -> Tool:
     """credlint again, with its result cache kept in cache_directory and filled before timing."""
     arguments = ("check", "--cache-dir", str(cache_directory), "--no-explain", "--format", "json")
-    return replace(CREDLINT, name=f"{CREDLINT.name} (warm)", arguments=arguments, primed=True)
+    executable = find_tool(CREDLINT.name)
+    return replace(CREDLINT, name=f"{CREDLINT.name} (warm)", arguments=arguments, executable=executable, primed=True)
 
 
 DETECT_SECRETS = Tool("detect-secrets", ("scan", "--all-files"), frozenset({0}), detect_secrets_counts)
