@@ -27,6 +27,8 @@ from credlint.rule import Rule
 from credlint.settings import FileContext
 
 RETRY_RULE_PROVIDERS: Sequence[ProviderT] = (PositionProvider, *BINDING_PROVIDERS)
+# The last module whose retries were found, and those retries (LibCST nodes take no weak reference).
+_last_module: list[tuple[cst.Module, tuple[RetrySite, ...]]] = []
 
 
 class RetryRule(Rule):
@@ -96,8 +98,17 @@ class RetryRule(Rule):
             self.index.sdk_names.add(asname.value)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for site in self.sites():
+        for site in self._shared_sites(original_node):
             self.check(site)
+
+    def _shared_sites(self, module: cst.Module) -> tuple[RetrySite, ...]:
+        """The module's retries, found once for every CL4xx rule: they visit the same module, with
+        the same metadata, and index it the same way."""
+        if _last_module and _last_module[0][0] is module:
+            return _last_module[0][1]
+        sites = tuple(self.sites())
+        _last_module[:] = [(module, sites)]
+        return sites
 
     def sites(self) -> Iterator[RetrySite]:
         yield from find_retries(self, self.index)
