@@ -30,12 +30,18 @@ def statements(suite: cst.BaseSuite) -> list[cst.CSTNode]:
 
 
 def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
-    """node and its descendants, not entering nested functions, classes or lambdas unless asked."""
-    yield node
-    for child in node.children:
-        if not into_functions and isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        yield from walk(child, into_functions=into_functions)
+    """node and its descendants in source order, not entering nested functions, classes or lambdas
+    unless asked. A stack rather than recursion: nested generators cost a step per level per node."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        children = current.children
+        pending.extend(
+            child
+            for child in reversed(children)
+            if into_functions or not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+        )
 
 
 def names_read(expr: cst.CSTNode) -> Iterator[str]:
