@@ -1,4 +1,4 @@
-"""Checking many files: discovery, configuration per file, reading, a process pool, the report."""
+"""Checking many files: configuration per file, reading, a process pool, the cache, the report."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import os
 import stat
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 if TYPE_CHECKING:  # imported where used: checking one file needs neither
     import pathspec
@@ -21,8 +21,9 @@ from credlint.budget import BudgetExceeded, run_within_budget
 from credlint.cache import CACHE_DIRECTORY
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
+from credlint.discovery import PathFilter, discover, display_path, filtered, relative_path, special_file
 from credlint.engine import FileResult, lint_source
-from credlint.file_kinds import CERTAIN_KINDS, PYTHON, TEXT, kind_by_name, kind_of_file, kind_of_named_file
+from credlint.file_kinds import CERTAIN_KINDS, PYTHON, TEXT, kind_by_name
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
 from credlint.settings import RuleSettings
@@ -65,170 +66,6 @@ class FileJob:
     def quiet(self) -> bool:
         """A YAML or JSON file may be any data: too large or binary, it is simply not ours."""
         return self.kind not in CERTAIN_KINDS
-
-
-def display_path(path: Path) -> str:
-    """The path as users and CI tools want it: relative to the working directory when inside it."""
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-class PathFilter:
-    """Exclusion patterns and .gitignore files, as gitignore-style specs anchored where they live."""
-
-    def __init__(self) -> None:
-        self._config_specs: dict[int, pathspec.PathSpec[Pattern]] = {}
-        self._gitignores: dict[Path, Optional[pathspec.PathSpec[Pattern]]] = {}
-
-    def _config_spec(self, config: Config) -> pathspec.PathSpec[Pattern]:
-        spec = self._config_specs.get(id(config))
-        if spec is None:
-            import pathspec
-
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclusions)
-            self._config_specs[id(config)] = spec
-        return spec
-
-    def excluded_by_config(self, path: Path, config: Config, is_dir: bool, anchor: Optional[Path] = None) -> bool:
-        relative = _relative(path, anchor or config.root)
-        if relative is None:
-            return False
-        return self._config_spec(config).match_file(relative + ("/" if is_dir else ""))
-
-    def ignored_by_git(self, path: Path, is_dir: bool) -> bool:
-        for directory in path.parents:
-            spec = self._gitignore(directory)
-            if spec is not None:
-                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
-            if (directory / ".git").exists():
-                break
-        return False
-
-    def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec[Pattern]]:
-        if directory not in self._gitignores:
-            import pathspec
-
-            ignore_file = directory / ".gitignore"
-            try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-                self._gitignores[directory] = pathspec.GitIgnoreSpec.from_lines(lines)
-            except OSError:
-                self._gitignores[directory] = None
-        return self._gitignores[directory]
-
-
-def _relative(path: Path, root: Path) -> Optional[str]:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return None
-
-
-DiscoveredFile = tuple[Path, Config, str]  # the file, its configuration and its kind
-
-
-def discover(paths: Sequence[str], finder: ConfigFinder) -> Iterator[DiscoveredFile | FileError]:
-    """Every file under the given paths, with its config and kind; unreadable paths as errors.
-
-    Files named on the command line are always checked unless force-exclude is set; files
-    found in directories are filtered by exclude patterns and .gitignore.
-    """
-    path_filter = PathFilter()
-    for argument in paths:
-        given = Path(argument)
-        if given.is_symlink() and not given.exists():
-            yield _unreachable(given, argument, blocking=True)
-        elif not given.exists():
-            yield FileError(argument, f"{argument}: no such file or directory", "missing")
-        elif given.is_dir():
-            yield from _walk(given.absolute(), finder, path_filter)
-        else:
-            absolute = given.absolute()
-            config = finder.for_path(absolute)
-            if config.force_exclude and _filtered(absolute, config, path_filter, is_dir=False):
-                continue
-            yield absolute, config, kind_of_named_file(absolute)
-
-
-def _filtered(
-    path: Path, config: Config, path_filter: PathFilter, *, is_dir: bool, anchor: Optional[Path] = None
-) -> bool:
-    if path_filter.excluded_by_config(path, config, is_dir, anchor):
-        return True
-    return config.respect_gitignore and path_filter.ignored_by_git(path, is_dir)
-
-
-def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator[DiscoveredFile | FileError]:
-    root_config = finder.for_path(root)
-    # A directory named on the command line is checked even when it is excluded; patterns then
-    # apply below it, matched from the directory itself.
-    root_filtered = _filtered(root, root_config, path_filter, is_dir=True)
-    if root_filtered and root_config.force_exclude:
-        return
-    anchor = root if root_filtered else None
-    unreadable: list[OSError] = []  # directories os.walk could not list, reported in walk order
-    for directory, subdirectories, files in os.walk(root, onerror=unreadable.append):
-        yield from _unlisted(unreadable)
-        here = Path(directory)
-        config = finder.for_path(here / "__init__.py")
-        subdirectories[:] = sorted(
-            name
-            for name in subdirectories
-            if name != CACHE_DIRECTORY  # credlint's own, whatever `exclude` says
-            and not _filtered(here / name, config, path_filter, is_dir=True, anchor=anchor)
-        )
-        for name in sorted(files):
-            path = here / name
-            if _filtered(path, config, path_filter, is_dir=False, anchor=anchor):
-                continue
-            try:
-                mode = os.stat(path).st_mode
-            except OSError:
-                yield _unreachable(path, display_path(path), blocking=False)
-                continue
-            if not stat.S_ISREG(mode):
-                yield _special_file(display_path(path), mode, blocking=False)
-                continue
-            yield path, config, kind_of_file(path)
-    yield from _unlisted(unreadable)
-
-
-def _unlisted(unreadable: list[OSError]) -> Iterator[FileError]:
-    while unreadable:
-        error = unreadable.pop(0)
-        display = display_path(Path(str(error.filename)))
-        yield FileError(display, f"{display}: directory cannot be read ({error.strerror}); skipped", "unreadable")
-
-
-def _unreachable(path: Path, display: str, *, blocking: bool) -> FileError:
-    """A link to nowhere, or to itself through other links: reported, never followed further."""
-    try:
-        os.stat(path)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            return FileError(display, f"{display}: symbolic link loop; skipped", "symlink-loop", blocking=blocking)
-        if error.errno != errno.ENOENT:
-            return FileError(display, f"{display}: cannot be read ({error.strerror}); skipped", "unreadable")
-    return FileError(display, f"{display}: broken symbolic link; skipped", "broken-symlink", blocking=blocking)
-
-
-_SPECIAL_FILES = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISDIR, "a directory"),
-)
-
-
-def _special_file(display: str, mode: int, *, blocking: bool) -> FileError:
-    """A FIFO, socket or device is never opened: reading one can block forever or never end."""
-    what = next((name for test, name in _SPECIAL_FILES if test(mode)), "not a regular file")
-    return FileError(display, f"{display}: {what}, not a regular file; skipped", "special-file", blocking=blocking)
 
 
 def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
@@ -281,7 +118,7 @@ class CacheChoice:
 
 
 def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
-    relative = _relative(path, config.root)
+    relative = relative_path(path, config.root)
     return relative is not None and bool(patterns) and _pattern_spec(patterns).match_file(relative)
 
 
@@ -293,7 +130,26 @@ def _pattern_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec[Pattern]:
 
 
 def check_file(job: FileJob) -> FileResult:
-    """Read and check one file; every way a file can be unreadable becomes a FileError."""
+    """Read and check one file, or take its kept result."""
+    source = read_file(job)
+    if isinstance(source, FileResult):
+        return source
+    if job.cache_directory is None:
+        return check_bytes(job, source)
+    from credlint import cache
+
+    key = cache.key_of(job, source)
+    kept = cache.load(job.cache_directory, key) if key is not None else None
+    if kept is not None:
+        return kept
+    result = check_bytes(job, source)
+    if key is not None:
+        cache.store(job.cache_directory, key, result)
+    return result
+
+
+def read_file(job: FileJob) -> Union[bytes, FileResult]:
+    """The file's bytes; every way a file can be unreadable becomes a FileError."""
     display = job.display
     try:
         # Opened without blocking and checked before reading: a FIFO put in the file's place since
@@ -302,7 +158,7 @@ def check_file(job: FileJob) -> FileResult:
         with open(descriptor, "rb") as handle:
             status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
-                return FileResult(error=_special_file(display, status.st_mode, blocking=True))
+                return FileResult(error=special_file(display, status.st_mode, blocking=True))
             if status.st_size > job.max_file_size:
                 if job.quiet and _binary(job, handle.read(BINARY_SNIFF_BYTES)):
                     return FileResult()  # an image or an archive: not ours, whatever its size
@@ -316,21 +172,10 @@ def check_file(job: FileJob) -> FileResult:
         return FileResult(error=FileError(display, f"{display}: permission denied; skipped", "unreadable"))
     except OSError as error:
         if error.errno == errno.ENXIO:  # a socket: it cannot be opened at all
-            return FileResult(error=_special_file(display, os.stat(job.path).st_mode, blocking=True))
+            return FileResult(error=special_file(display, os.stat(job.path).st_mode, blocking=True))
         message = f"{display}: cannot be read ({error.strerror}); skipped"
         return FileResult(error=FileError(display, message, "unreadable"))
-    if job.cache_directory is None:
-        return check_bytes(job, source)
-    from credlint import cache
-
-    key = cache.key_of(job, source)
-    kept = cache.load(job.cache_directory, key) if key is not None else None
-    if kept is not None:
-        return kept
-    result = check_bytes(job, source)
-    if key is not None:
-        cache.store(job.cache_directory, key, result)
-    return result
+    return source
 
 
 def check_bytes(job: FileJob, source: bytes) -> FileResult:
@@ -424,7 +269,7 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
     absolute = path.absolute()
     config = finder.for_path(absolute)
     kind = kind_by_name(absolute) or (PYTHON if not absolute.suffix else TEXT)
-    if config.force_exclude and _filtered(absolute, config, PathFilter(), is_dir=False):
+    if config.force_exclude and filtered(absolute, config, PathFilter(), is_dir=False):
         return _report([], [], [])
     job = job_for(absolute, config, kind)
     return _report([job], [check_bytes(job, source)], [])
@@ -449,10 +294,30 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
         return [timed_check(job) for job in file_jobs]
+    # Kept results first, here: a pool would cost more to start than reading them takes.
+    results = {index: kept for index, job in enumerate(file_jobs) if (kept := _kept_result(job)) is not None}
+    left = [job for index, job in enumerate(file_jobs) if index not in results]
+    if len(left) < POOL_THRESHOLD:
+        checked = [timed_check(job) for job in left]
+    else:
+        from credlint.workers import run_in_workers
 
-    from credlint.workers import run_in_workers
+        checked = run_in_workers(left, timed_check, workers, on_death=_worker_died)
+    unkept = iter(checked)
+    return [results[index] if index in results else next(unkept) for index in range(len(file_jobs))]
 
-    return run_in_workers(file_jobs, timed_check, workers, on_death=_worker_died)
+
+def _kept_result(job: FileJob) -> Optional[FileResult]:
+    """The cache's result for the file as it is now, or None (no cache, no entry, unreadable)."""
+    if job.cache_directory is None:
+        return None
+    from credlint import cache
+
+    started = time.perf_counter()
+    source = read_file(job)
+    key = None if isinstance(source, FileResult) else cache.key_of(job, source)
+    kept = cache.load(job.cache_directory, key) if key is not None else None
+    return replace(kept, seconds=time.perf_counter() - started) if kept is not None else None
 
 
 def timed_check(job: FileJob) -> FileResult:

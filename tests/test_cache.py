@@ -43,13 +43,17 @@ def test_a_warm_run_repeats_the_cold_one_byte_for_byte(project: Path) -> None:
     assert run_cli(["check", "."], cwd=project).stdout == run_cli(["check", "--no-cache", "."], cwd=project).stdout
 
 
-def test_a_warm_run_parses_nothing(project: Path) -> None:
-    check(project)
+@pytest.mark.parametrize("copies", [0, 60], ids=["one-process", "enough-for-a-pool"])
+def test_a_warm_run_parses_nothing(project: Path, copies: int) -> None:
+    for number in range(copies):
+        (project / f"app{number:02}.py").write_text(APP)
+    cold = check(project, "--jobs", "2")
     script = (
         "import sys\nfrom credlint.cli import run\nrun(sys.argv[1:])\nprint('libcst' in sys.modules, file=sys.stderr)\n"
     )
-    warm = subprocess.run([sys.executable, "-c", script, "check", "."], cwd=project, capture_output=True, text=True)
-    assert warm.stderr.strip() == "False" and "CL101" in warm.stdout
+    command = [sys.executable, "-c", script, "check", "--jobs", "2", "--format", "json", "."]
+    warm = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert warm.stderr.strip() == "False" and warm.stdout == cold
 
 
 def test_an_edited_file_is_checked_again(project: Path) -> None:
