@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported where used: checking one file needs neither
 
 from credlint.budget import BudgetExceeded, run_within_budget
 from credlint.cache import CACHE_DIRECTORY
+from credlint.cache import prune as prune_cache
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
 from credlint.discovery import PathFilter, discover, display_path, filtered, relative_path, special_file
@@ -257,7 +258,10 @@ def check_paths(
             continue
         seen.add(path)
         file_jobs.append(job_for(path, config, kind, cache))
-    return _report(file_jobs, _run(file_jobs, jobs), errors)
+    results = _run(file_jobs, jobs)
+    for directory in sorted({job.cache_directory for job in file_jobs if job.cache_directory is not None}):
+        prune_cache(directory)
+    return _report(file_jobs, results, errors)
 
 
 def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:

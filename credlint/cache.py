@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from credlint.engine import FileResult
 
 CACHE_DIRECTORY = ".credlint_cache"
-FORMAT = 1
+FORMAT = 2
+PRUNE_EVERY_SECONDS = 24 * 3600
+UNUSED_FOR_SECONDS = 30 * 24 * 3600
 # Results that say more about this run than about the file are checked again next time.
 _NOT_KEPT = frozenset({"timeout", "internal-error", "worker-died"})
 
@@ -47,12 +50,40 @@ def key_of(job: FileJob, source: bytes) -> Optional[str]:
 
 
 def load(directory: str, key: str) -> Optional[FileResult]:
-    """The kept result, or None when there is none or it cannot be read (it is then rewritten)."""
+    """The kept result, or None when there is none or it cannot be read (it is then rewritten).
+    A result read is marked as used, so that pruning keeps it."""
+    entry = _entry(directory, key)
     try:
-        with open(_entry(directory, key), encoding="utf-8") as handle:
-            return _result_from(json.load(handle))
+        with open(entry, encoding="utf-8") as handle:
+            result = _result_from(json.load(handle))
+        os.utime(entry)
+        return result
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def prune(directory: str) -> None:
+    """Once a day, remove the entries no run has used for a month: the results of file versions
+    that are gone, of other configurations and of older credlints."""
+    stamp = Path(directory) / "last-pruned"
+    now = time.time()
+    try:
+        if now - stamp.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    for entry in Path(directory).glob("v*/*/*.json"):
+        try:
+            if now - entry.stat().st_mtime > UNUSED_FOR_SECONDS:
+                entry.unlink()
+        except OSError:
+            continue
+    try:
+        stamp.touch()
+    except OSError:
+        return
 
 
 def store(directory: str, key: str, result: FileResult) -> None:
@@ -120,7 +151,7 @@ def _result_to(result: FileResult) -> dict[str, Any]:
     error = result.error
     return {
         "findings": [_finding_to(finding) for finding in result.findings],
-        "error": None if error is None else [error.path, error.message, error.kind, error.line, error.blocking],
+        "error": None if error is None else [error.path, error.message, error.kind, error.blocking],
         "parsed": result.parsed,
     }
 

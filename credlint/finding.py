@@ -65,7 +65,6 @@ class FileError:
     path: str
     message: str
     kind: str
-    line: Optional[int] = None
     # False for a file skipped by its nature (a FIFO, a dangling link, a data file over the size
     # limit): reported as a warning, and the run still passes.
     blocking: bool = True

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,22 @@ def test_the_cache_folder_is_never_checked(project: Path) -> None:
     check(project)
     result = run_cli(["check", "--verbose", "."], cwd=project)
     assert ".credlint_cache" not in result.stderr + result.stdout and os.listdir(project / ".credlint_cache")
+
+
+def test_entries_unused_for_a_month_are_pruned_once_a_day(project: Path) -> None:
+    check(project)
+    kept = entries(project)
+    month_ago = time.time() - 31 * 24 * 3600
+    stale = kept[0].parent / ("0" * 64 + ".json")
+    stale.write_text(kept[0].read_text())
+    os.utime(stale, (month_ago, month_ago))
+    for entry in kept:  # old, but used by the next run: kept
+        os.utime(entry, (month_ago, month_ago))
+    stamp = project / ".credlint_cache" / "last-pruned"
+    os.utime(stamp, (month_ago, month_ago))
+    check(project)
+    assert entries(project) == kept and not stale.exists()
+    stale.write_text(kept[0].read_text())
+    os.utime(stale, (month_ago, month_ago))
+    check(project)  # pruned a moment ago: not again today
+    assert stale.exists()
