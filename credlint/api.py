@@ -127,7 +127,7 @@ def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
 def _pattern_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec[Pattern]:
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.PathSpec.from_lines("gitignore", patterns)
 
 
 def check_file(job: FileJob) -> FileResult:

@@ -104,7 +104,7 @@ def check_glob(key: str, pattern: str) -> None:
     import pathspec
 
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
     except (ValueError, re.error) as error:
         raise ConfigError(f"`{key}` has an invalid glob {pattern!r} ({error})") from None
 

@@ -40,7 +40,7 @@ class PathFilter:
         if spec is None:
             import pathspec
 
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", config.exclusions)
+            spec = pathspec.PathSpec.from_lines("gitignore", config.exclusions)
             self._config_specs[id(config)] = spec
         return spec
 
