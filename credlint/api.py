@@ -331,7 +331,9 @@ def timed_check(job: FileJob) -> FileResult:
         result = check_file(job)
     except Exception as error:
         result = _internal_error(job.display, error)
-    return replace(result, seconds=time.perf_counter() - started)
+    # Only words leave: the failures are in the error's message, and an exception may not survive
+    # the trip back from a worker process.
+    return replace(result, seconds=time.perf_counter() - started, failures=())
 
 
 def _internal_error(display: str, error: Exception) -> FileResult:

@@ -91,6 +91,19 @@ def test_a_rule_that_raises_costs_only_its_own_findings(
     assert SECRET not in result.stderr + result.stdout  # the exception's text is never shown
 
 
+def test_a_rule_that_raises_in_a_worker_is_reported_the_same_way(tmp_path: Path) -> None:
+    for number in range(FILES):
+        (tmp_path / f"app{number:02}.py").write_text(APP)
+    crash = {"CRASHING_RULE": "CL302", "CRASHING_METHOD": "visit_Module", "CRASHING_TEXT": SECRET}
+    result = run_patched(CRASHING_RULE, ["check", "--no-explain", "--jobs", "2", "."], tmp_path, crash)
+    lines = result.stderr.splitlines()
+    assert len(lines) == FILES and all(
+        "internal error in CL302: ZeroDivisionError at credlint/" in line for line in lines
+    )
+    assert sum(": CL101 " in line for line in result.stdout.splitlines()) == FILES
+    assert result.returncode == 2
+
+
 KILLER = """
 import os, signal
 import credlint.api
