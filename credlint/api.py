@@ -31,6 +31,7 @@ from credlint.settings import RuleSettings
 
 # Below this many files a process pool costs more to start than it saves.
 POOL_THRESHOLD = 48
+COLD_CACHE_PROBE = 16  # files looked up before a run decides its cache is cold
 BINARY_SNIFF_BYTES = 8192
 
 
@@ -135,18 +136,25 @@ def check_file(job: FileJob) -> FileResult:
     source = read_file(job)
     if isinstance(source, FileResult):
         return source
-    if job.cache_directory is None:
-        return check_bytes(job, source)
-    from credlint import cache
-
-    key = cache.key_of(job, source)
-    kept = cache.load(job.cache_directory, key) if key is not None else None
+    key, kept = _look_up(job, source)
     if kept is not None:
         return kept
     result = check_bytes(job, source)
-    if key is not None:
+    if key is not None and job.cache_directory is not None:
+        from credlint import cache
+
         cache.store(job.cache_directory, key, result)
     return result
+
+
+def _look_up(job: FileJob, source: bytes) -> tuple[Optional[str], Optional[FileResult]]:
+    """The file's cache key and its kept result; None for either when there is none."""
+    if job.cache_directory is None:
+        return None, None
+    from credlint import cache
+
+    key = cache.key_of(job, source)
+    return key, cache.load(job.cache_directory, key) if key is not None else None
 
 
 def read_file(job: FileJob) -> Union[bytes, FileResult]:
@@ -298,8 +306,7 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(file_jobs) < POOL_THRESHOLD:
         return [timed_check(job) for job in file_jobs]
-    # Kept results first, here: a pool would cost more to start than reading them takes.
-    results = {index: kept for index, job in enumerate(file_jobs) if (kept := _kept_result(job)) is not None}
+    results = _kept_results(file_jobs)
     left = [job for index, job in enumerate(file_jobs) if index not in results]
     if len(left) < POOL_THRESHOLD:
         checked = [timed_check(job) for job in left]
@@ -311,17 +318,22 @@ def _run(file_jobs: Sequence[FileJob], jobs: Optional[int]) -> list[FileResult]:
     return [results[index] if index in results else next(unkept) for index in range(len(file_jobs))]
 
 
-def _kept_result(job: FileJob) -> Optional[FileResult]:
-    """The cache's result for the file as it is now, or None (no cache, no entry, unreadable)."""
-    if job.cache_directory is None:
-        return None
-    from credlint import cache
-
-    started = time.perf_counter()
-    source = read_file(job)
-    key = None if isinstance(source, FileResult) else cache.key_of(job, source)
-    kept = cache.load(job.cache_directory, key) if key is not None else None
-    return replace(kept, seconds=time.perf_counter() - started) if kept is not None else None
+def _kept_results(file_jobs: Sequence[FileJob]) -> dict[int, FileResult]:
+    """Kept results, read here before any pool starts: a pool costs more to start than reading
+    them takes. When the first files all miss, the cache is cold (new, or made by another version
+    or configuration), and each worker looks up its own files instead of having them read twice."""
+    results: dict[int, FileResult] = {}
+    for index, job in enumerate(file_jobs):
+        if index == COLD_CACHE_PROBE and not results:
+            break
+        if job.cache_directory is None:
+            continue
+        started = time.perf_counter()
+        source = read_file(job)
+        kept = None if isinstance(source, FileResult) else _look_up(job, source)[1]
+        if kept is not None:
+            results[index] = replace(kept, seconds=time.perf_counter() - started)
+    return results
 
 
 def timed_check(job: FileJob) -> FileResult:
