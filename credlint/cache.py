@@ -16,12 +16,12 @@ import hashlib
 import hmac
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from credlint import __version__
+from credlint.atomic_write import write_atomically
 from credlint.chain import ChainStep, Explanation
 from credlint.finding import FileError, Finding, Severity, Span
 
@@ -94,10 +94,7 @@ def store(directory: str, key: str, result: FileResult) -> None:
     try:
         _prepare(Path(directory))
         entry.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with open(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(_result_to(result), handle, separators=(",", ":"))
-        os.replace(temporary, entry)
+        write_atomically(entry, json.dumps(_result_to(result), separators=(",", ":")))
     except OSError:
         return
 
@@ -125,10 +122,7 @@ def _machine_key() -> Optional[bytes]:
         pass
     try:
         home.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=home)
-        with open(descriptor, "w", encoding="ascii") as handle:
-            handle.write(os.urandom(32).hex())
-        os.replace(temporary, path)  # two first runs at once: the last key written is everyone's
+        write_atomically(path, os.urandom(32).hex())  # two first runs at once: the last key written is everyone's
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None

@@ -239,22 +239,12 @@ def print_timings(report: Report) -> None:
 def write_whole(path: Path, text: str) -> None:
     """Write beside the file, then rename over it: an interrupted run leaves the old file or none,
     never half of one."""
-    import tempfile
+    from credlint.atomic_write import write_atomically
 
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_atomically(path, text, mode=_new_file_mode())
     except OSError as error:
         raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
-    try:
-        with open(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temporary, _new_file_mode())
-        os.replace(temporary, path)
-    except BaseException as error:
-        os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
-        raise
 
 
 def _new_file_mode() -> int:

@@ -114,6 +114,7 @@ def test_a_family_imports_no_other_family(module: str) -> None:
 
 SHARED_PACKAGES = ("credlint.analysis", "credlint.deployment", "credlint.data")
 SHARED_MODULES = (
+    "atomic_write",
     "budget",
     "chain",
     "file_kinds",
