@@ -114,7 +114,7 @@ def redact(value: str) -> str:
 
 
 # What could be a key id, or (part of) a secret or token, in text that is not a value of its own.
-_KEY_ID_LIKE = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}")
+_KEY_ID_LIKE = re.compile(rf"(?:A3T[A-Z0-9]|{'|'.join(ACCESS_KEY_PREFIXES)})[A-Z0-9]{{16}}")
 _SECRET_RUN = re.compile(r"[A-Za-z0-9/+=]{16,}")
 
 
