@@ -22,6 +22,7 @@ from credlint.registry import PARSE_ERROR_RULE
 from credlint.rule_info import RuleInfo
 from credlint.secrets import fingerprint, redact_credentials_in
 from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
+from credlint.slicing import relevant_source
 from credlint.suppressions import SUPPRESSION_TRIGGERS, keep_unsuppressed_lines
 from credlint.text_rule import TextFile, TextRule
 
@@ -181,6 +182,10 @@ def _lint_tree(
     if refusal is not None:
         failure = parse_error_finding(path, refusal.lineno or 1, refusal.offset or 1, refusal.msg, language)
         return FileResult(findings=(failure,) if report_parse_error else ())
+    rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
+    seeds = [info.seeds(probe) for info in active if info.seeds is not None]
+    if rule_classes and len(seeds) == len(active):
+        text = relevant_source(text, probe, frozenset().union(*seeds))
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -191,7 +196,6 @@ def _lint_tree(
         failure = parse_error_finding(path, line, column, error.message, language)
         return FileResult(findings=(failure,) if report_parse_error else ())
 
-    rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
     collector = SuppressionCollector() if any(probe.contains(t) for t in SUPPRESSION_TRIGGERS) else None
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     visitors = [rule_class(context) for _, rule_class in rule_classes]

@@ -31,6 +31,9 @@ class RuleInfo:
     implementation: str  # "package.module:Class" for `kinds`; "" for findings the engine makes itself
     # A second, still cheap check on the file (see prefilter.py) for files the triggers pass.
     candidate: Optional[Callable[[FileProbe], bool]] = None
+    # The lines a finding can start on, for a file the candidate check passes (see slicing.py);
+    # None: anywhere, so the whole module is parsed.
+    seeds: Optional[Callable[[FileProbe], frozenset[int]]] = None
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""

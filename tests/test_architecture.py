@@ -125,6 +125,7 @@ SHARED_MODULES = (
     "rule",
     "rule_info",
     "secrets",
+    "slicing",
     "settings",
     "span_rule",
     "suppressions",

@@ -10,6 +10,7 @@ import ast
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TypeGuard
 
 _UNKNOWN = "\0"
 _MAX_COMBINATIONS = 32
@@ -21,16 +22,41 @@ def folded_strings(tree: ast.AST) -> Iterator[str]:
     compound: list[ast.expr] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            yield node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
-        elif isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+            yield _text(node.value)
+        elif _is_compound(node):
             compound.append(node)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                _bind(bindings, target, node.value)
-        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-            _bind(bindings, node.target, node.value)
+        else:
+            _note_binding(bindings, node)
     for node in compound:
         yield from _fold(node, bindings, 0)
+
+
+def folded_strings_with_lines(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """folded_strings, each text with the line its literal starts on."""
+    bindings: dict[str, list[ast.expr]] = defaultdict(list)
+    for node in ast.walk(tree):
+        _note_binding(bindings, node)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            yield node.lineno, _text(node.value)
+        elif _is_compound(node):
+            yield from ((node.lineno, text) for text in _fold(node, bindings, 0))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _is_compound(node: ast.AST) -> TypeGuard[ast.expr]:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add))
+
+
+def _note_binding(bindings: dict[str, list[ast.expr]], node: ast.AST) -> None:
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            _bind(bindings, target, node.value)
+    elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        _bind(bindings, node.target, node.value)
 
 
 def _bind(bindings: dict[str, list[ast.expr]], target: ast.expr, value: ast.expr) -> None:

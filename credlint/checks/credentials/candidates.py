@@ -7,10 +7,11 @@ the shape the rule's final check looks for.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
-from credlint.analysis.folded_strings import folded_strings
+from credlint.analysis.folded_strings import folded_strings, folded_strings_with_lines
 from credlint.prefilter import FileProbe
 from credlint.secrets import (
     find_access_key_ids,
@@ -18,6 +19,7 @@ from credlint.secrets import (
     looks_like_secret_access_key,
     looks_like_session_token,
 )
+from credlint.slicing import lines_matching
 
 # ref. detect-secrets AWSKeyDetector: the key id prefixes, as bytes, for comments and plain strings.
 _KEY_ID_BYTES = re.compile(rb"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
@@ -74,3 +76,20 @@ def may_hold_secret_access_key(probe: FileProbe) -> bool:
 
 def may_hold_session_token(probe: FileProbe) -> bool:
     return probe.once(has_random_looking_literal) and SESSION_TOKEN in probe.once(literal_kinds)
+
+
+def lines_with_credentials(probe: FileProbe) -> frozenset[int]:
+    """Where a finding can start: a key id's bytes (in a comment too) or a folded literal of a
+    credential's shape. Imports count as well: importing an AWS library anywhere makes weaker
+    credential names count (analysis/credential_slots.py)."""
+    return probe.once(_lines_with_credentials)
+
+
+def _lines_with_credentials(probe: FileProbe) -> frozenset[int]:
+    tree = probe.tree
+    if tree is None:
+        return frozenset()
+    found = set(lines_matching(probe, _KEY_ID_BYTES))
+    found.update(line for line, text in folded_strings_with_lines(tree) if _kinds(iter((text,))))
+    found.update(node.lineno for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+    return frozenset(found)

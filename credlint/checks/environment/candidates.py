@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
+from typing import TypeGuard
 
 from credlint.analysis.folded_strings import folded_strings
 from credlint.chain import CREDENTIAL_VARIABLES
 from credlint.prefilter import FileProbe
+from credlint.slicing import lines_matching
 
 CREDENTIAL_VARIABLE_NAMES = frozenset(CREDENTIAL_VARIABLES)
 
@@ -61,18 +64,35 @@ _FIRST_POSITIONAL_CLIENT_CREDENTIAL = 7
 def may_pass_env_credentials(probe: FileProbe) -> bool:
     """CL202 needs credentials given to the SDK by name, or enough positional arguments to do so."""
     tree = probe.tree
+    return tree is None or any(_may_give_credentials(node) for node in ast.walk(tree))
+
+
+def lines_giving_credentials(probe: FileProbe) -> frozenset[int]:
+    """Where a CL202 finding can start: each call or name that may give the SDK credentials."""
+    tree = probe.tree
     if tree is None:
-        return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            if any(keyword.arg in _CREDENTIAL_PARAMETERS for keyword in node.keywords):
-                return True
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if name in _POSITIONAL_CREDENTIAL_TAKERS and node.args:
-                return True
-            if name in _CLIENT_FACTORIES and len(node.args) >= _FIRST_POSITIONAL_CLIENT_CREDENTIAL:
-                return True
-        elif isinstance(node, ast.Constant) and node.value in _CREDENTIAL_PARAMETERS:
+        return frozenset()
+    return frozenset(node.lineno for node in ast.walk(tree) if _may_give_credentials(node))
+
+
+def _may_give_credentials(node: ast.AST) -> TypeGuard[ast.expr]:
+    if isinstance(node, ast.Call):
+        if any(keyword.arg in _CREDENTIAL_PARAMETERS for keyword in node.keywords):
             return True
-    return False
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _POSITIONAL_CREDENTIAL_TAKERS and node.args:
+            return True
+        return name in _CLIENT_FACTORIES and len(node.args) >= _FIRST_POSITIONAL_CLIENT_CREDENTIAL
+    return isinstance(node, ast.Constant) and node.value in _CREDENTIAL_PARAMETERS
+
+
+# CL201 and CL203 write the environment, or a child's, through these words or a constant of the
+# module that names a variable (`AWS_...`); statements that merely alias os.environ are seeds too,
+# so that the definitions using the alias are kept.
+_ENVIRONMENT_WORDS = re.compile(rb"environ|putenv|getenv|AWS_|" + b"|".join(_CHILD_STARTERS))
+
+
+def lines_touching_environment(probe: FileProbe) -> frozenset[int]:
+    """Where a CL201 or CL203 finding can start."""
+    return frozenset(lines_matching(probe, _ENVIRONMENT_WORDS))

@@ -23,12 +23,24 @@ from collections.abc import Iterator
 from typing import Optional, Union
 
 from credlint.prefilter import FileProbe
+from credlint.slicing import lines_matching
 
 CLIENT_METHODS = frozenset({"client", "resource", "create_client"})
 # ref. credlint/analysis/sdk.py CLIENT_FACTORIES: the module-level factories that can be imported alone.
 FACTORY_MODULES = frozenset({"boto3"})
 REGION_POSITION = 1  # ref. sdk.py CLIENT_PARAMETERS: service_name, region_name, ...
 MAX_ARGUMENTS_BYTES = 4096
+# A module-level function named like a Lambda handler, or taking (event, context), makes the module
+# a Lambda function's code, where the region comes from the environment (region/sources.py).
+# ref. the Lambda Python runtime calls `handler(event, context)`; the console's default names.
+LAMBDA_HANDLER_NAMES = ("handler", "lambda_handler")
+LAMBDA_HANDLER_PARAMETERS = ["event", "context"]
+# What may give every client of a module its region (region/rule_base.py ModuleRegionFacts): an
+# environment write or load, the default session, a session's config, a NoRegionError handler.
+_MODULE_REGION_WORDS = re.compile(
+    rb"environ|putenv|setenv|load_dotenv|setup_default_session|set_config_variable|"
+    rb"set_default_client_config|DEFAULT_SESSION|NoRegionError|Chalice"
+)
 
 # create_client ends with "client": finding these words finds every method of CLIENT_METHODS.
 _METHOD_WORDS = (b"client", b"resource")
@@ -250,6 +262,30 @@ def _string_end(source: bytes, start: int, end: int) -> Optional[int]:
 def _has_candidate_call_in_tree(tree: Optional[ast.Module]) -> bool:
     if tree is None:
         return True  # let LibCST parse it and report what is wrong
+    return any(_candidate_calls(tree))
+
+
+def lines_of_region_facts(probe: FileProbe) -> frozenset[int]:
+    """Where a CL3xx finding can start, and what decides it for the whole module: each client call
+    that may lack a region, each line that may give every client one, each Lambda handler."""
+    tree = probe.tree
+    if tree is None:
+        return frozenset()
+    found = {call.lineno for call in _candidate_calls(tree)}
+    found.update(lines_matching(probe, _MODULE_REGION_WORDS))
+    found.update(
+        statement.lineno
+        for statement in tree.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and (
+            statement.name in LAMBDA_HANDLER_NAMES
+            or [arg.arg.lstrip("_") for arg in statement.args.args] == LAMBDA_HANDLER_PARAMETERS
+        )
+    )
+    return frozenset(found)
+
+
+def _candidate_calls(tree: ast.Module) -> Iterator[ast.Call]:
     facts = _TreeFacts()
     calls: list[ast.Call] = []
     for node in ast.walk(tree):
@@ -260,7 +296,7 @@ def _has_candidate_call_in_tree(tree: Optional[ast.Module]) -> bool:
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             facts.maybe_none.update(_names_that_may_be_none(node))
             facts.assigned.update(_target_names(node))
-    return any(_may_be_reported(call, facts) for call in calls)
+    return (call for call in calls if _may_be_reported(call, facts))
 
 
 class _TreeFacts:

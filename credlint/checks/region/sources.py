@@ -21,6 +21,7 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
+from credlint.checks.region.candidates import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
 from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
 from credlint.rule import Rule
@@ -39,9 +40,6 @@ CONFIG_PARAMETERS = {
 # Session arguments through which a region may arrive: the region itself, a profile whose region
 # the code chose to rely on, or a botocore session built elsewhere. ref. boto3 session.py.
 SESSION_REGION_ARGUMENTS = ("region_name", "profile_name", "botocore_session")
-# ref. the Lambda Python runtime calls `handler(event, context)`; the console's default names.
-LAMBDA_HANDLER_NAMES = ("handler", "lambda_handler")
-LAMBDA_HANDLER_PARAMETERS = ["event", "context"]
 # A Chalice app module is deployed as a Lambda function's handler (ref. chalice app.py Chalice).
 CHALICE_APPS = frozenset({"chalice.Chalice", "chalice.app.Chalice"})
 # ref. botocore exceptions.py: what client creation raises when no region is found.

@@ -12,6 +12,7 @@ name (a recursive retry).
 from __future__ import annotations
 
 import ast
+from typing import TypeGuard
 
 from credlint.prefilter import FileProbe
 
@@ -22,30 +23,34 @@ CATCHING_NAMES = frozenset({"ClientError", "BotoCoreError", "Exception", "BaseEx
 
 
 def may_hold_retry(probe: FileProbe) -> bool:
-    return probe.once(_has_retry_shape)  # every rule of the family asks about the same file
+    return probe.tree is None or bool(lines_with_retry_shape(probe))
 
 
-def _has_retry_shape(probe: FileProbe) -> bool:
+def lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
+    """Where a CL4xx finding can start: each loop, decorated function or handler of a retry shape."""
+    return probe.once(_lines_with_retry_shape)  # every rule of the family asks about the same file
+
+
+def _lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
     tree, source = probe.tree, probe.source
     if tree is None:
-        return True  # let LibCST parse it and report what is wrong
+        return frozenset()
     uses_library = any(library in source for library in RETRY_LIBRARIES)
     aliases = _names_that_may_alias_a_class(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            if uses_library and not isinstance(node, ast.While):
-                return True
-            if not _may_stop_on_success(node):
-                continue
-            for statement in node.body:
-                for inner in ast.walk(statement):
-                    if isinstance(inner, ast.Try) and any(_may_catch(h, aliases) for h in inner.handlers):
-                        return True
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if uses_library and node.decorator_list:
-                return True
-            if _calls_itself_in_a_handler(node):
-                return True
+    return frozenset(node.lineno for node in ast.walk(tree) if _is_retry_shape(node, uses_library, aliases))
+
+
+def _is_retry_shape(node: ast.AST, uses_library: bool, aliases: set[str]) -> TypeGuard[ast.stmt]:
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        if uses_library and not isinstance(node, ast.While):
+            return True
+        return _may_stop_on_success(node) and any(
+            isinstance(inner, ast.Try) and any(_may_catch(handler, aliases) for handler in inner.handlers)
+            for statement in node.body
+            for inner in ast.walk(statement)
+        )
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return (uses_library and bool(node.decorator_list)) or _calls_itself_in_a_handler(node)
     return False
 
 
