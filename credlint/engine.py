@@ -185,7 +185,8 @@ def _lint_tree(
     rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
     seeds = [info.seeds(probe) for info in active if info.seeds is not None]
     if rule_classes and len(seeds) == len(active):
-        text = relevant_source(text, probe, frozenset().union(*seeds))
+        by_member = any(info.by_member for info in active)
+        text = relevant_source(text, probe, frozenset().union(*seeds), by_member=by_member)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:

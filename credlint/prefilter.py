@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 import functools
 import sys
+from collections import defaultdict
 from typing import Callable, Optional, TypeVar
 
 Answer = TypeVar("Answer")
+Node = TypeVar("Node", bound=ast.AST)
 
 PYTHON_RECURSION_LIMIT = 1000  # sys.getrecursionlimit() in a fresh interpreter
 TOO_DEEP = "the code is nested too deeply for Python to compile it"
@@ -70,6 +72,19 @@ class FileProbe:
             return None, None
         finally:
             sys.setrecursionlimit(raised)
+
+    def nodes(self, kind: type[Node]) -> list[Node]:
+        """Every node of the stdlib parse of this type, in `ast.walk` order: the candidate checks
+        each ask for a few types, and one walk over the tree answers them all."""
+        return self._nodes_by_type.get(kind, [])  # type: ignore[return-value]
+
+    @functools.cached_property
+    def _nodes_by_type(self) -> dict[type[ast.AST], list[ast.AST]]:
+        found: dict[type[ast.AST], list[ast.AST]] = defaultdict(list)
+        if self.tree is not None:
+            for node in ast.walk(self.tree):
+                found[type(node)].append(node)
+        return found
 
     def once(self, analysis: Callable[[FileProbe], Answer]) -> Answer:
         """analysis(self), computed on the first call and remembered for the rules that ask next."""

@@ -34,6 +34,8 @@ class RuleInfo:
     # The lines a finding can start on, for a file the candidate check passes (see slicing.py);
     # None: anywhere, so the whole module is parsed.
     seeds: Optional[Callable[[FileProbe], frozenset[int]]] = None
+    # Its analysis looks functions, attributes and `with` names up by name anywhere in the module.
+    by_member: bool = False
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""

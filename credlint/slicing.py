@@ -10,11 +10,14 @@ body without its methods, and each other module-level statement. Kept are:
   any rule may read), and each part holding a seed line;
 - each part that names something a seed part binds (the callers of a seeded helper, the readers
   of a seeded constant);
-- until nothing changes, each part binding a name that kept code reads (helpers, predicates,
-  methods called on self, base classes), and the class of each kept method.
+- until nothing changes, each part binding a name that needed code reads (helpers, predicates,
+  base classes; for rules that look them up by name, methods called on self and attributes), and
+  the class of each needed method; module code is needed, and what it reads with it, once needed
+  code reads a name it binds.
 
-The other parts become blank lines, so every kept token keeps its line and column; a class whose
-methods are all left out gets a `pass` so that its body stays a body.
+Each run of lines of the other parts becomes one string statement as many lines long, at the
+run's indentation, so every kept token keeps its line and column, and a class whose methods are
+all left out keeps a body.
 """
 
 from __future__ import annotations
@@ -42,38 +45,38 @@ class _Part:
     first_line: int  # a decorated definition starts at its first decorator
     last_line: int
     defines: frozenset[str]  # the names it binds in the module's scope
-    binds: frozenset[str]  # those, and what the retry rules look up by name (see _part)
-    reads: frozenset[str]  # the identifiers it reads: names, and attributes by their last name
+    members: frozenset[str]  # what a module index finds by name wherever it is (see _part)
+    names: frozenset[str]  # the names it reads
+    attributes: frozenset[str]  # the attributes it reads, by their last name
     optional: bool  # a definition, which may be left out
     owner: Optional[int] = None  # a method's class (the index of the class's part)
-    methods: tuple[int, ...] = ()  # a class's methods
-    only_methods: bool = False  # a class whose body is methods alone
 
 
-def relevant_source(text: str, probe: FileProbe, seed_lines: Iterable[int]) -> str:
-    """text with the parts the seed lines do not need turned into blank lines."""
+def relevant_source(text: str, probe: FileProbe, seed_lines: Iterable[int], *, by_member: bool) -> str:
+    """text with the parts the seed lines do not need turned into placeholders; by_member for rules
+    that look functions and attributes up by name anywhere in the module (RuleInfo.by_member)."""
     tree = probe.tree
     if tree is None:
         return text
     parts = _parts(tree)
-    kept = _kept(parts, _parts_at(parts, seed_lines))
+    kept = _kept(parts, _parts_at(parts, seed_lines), by_member)
     if len(kept) == len(parts):
         return text
     lines = _LINE_END.split(text)
-    blank = [False] * (len(lines) + 2)
+    left_out = [False] * (len(lines) + 2)
     for index, part in enumerate(parts):
         if index not in kept and (part.owner is None or part.owner in kept):
             for line in range(part.first_line, min(part.last_line, len(lines)) + 1):
-                blank[line] = True
-    filler = {
-        parts[part.methods[0]].first_line
-        for index, part in enumerate(parts)
-        if index in kept and part.only_methods and not kept.intersection(part.methods)
-    }
-    return "".join(
-        _filled(line) if number in filler else _line_ending(line) if blank[number] else line
-        for number, line in enumerate(lines, start=1)
-    )
+                left_out[line] = True
+    pieces: list[str] = []
+    number = 1
+    while number <= len(lines):
+        end = number
+        while left_out[number] and left_out[end + 1]:
+            end += 1
+        pieces.append(_placeholder(lines[number - 1 : end]) if left_out[number] else lines[number - 1])
+        number = end + 1
+    return "".join(pieces)
 
 
 def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int]:
@@ -94,11 +97,9 @@ def _parts(tree: ast.Module) -> list[_Part]:
         shell += [member for member in statement.body if not isinstance(member, FUNCTIONS)]
         owner = len(parts)
         parts.append(_part(statement, shell, optional=True, name=statement.name))
-        parts[owner].binds |= _members(statement)
+        parts[owner].members |= _members(statement)
         for method in methods:
             parts.append(_part(method, [method], optional=True, owner=owner))
-        parts[owner].methods = tuple(range(owner + 1, len(parts)))
-        parts[owner].only_methods = len(methods) == len(statement.body)
     return parts
 
 
@@ -106,35 +107,43 @@ def _part(
     statement: ast.stmt, nodes: list[ast.AST], *, optional: bool, owner: Optional[int] = None, name: str = ""
 ) -> _Part:
     """A part's extent and names. A definition defines in the module's scope its own name and its
-    `global` names; module code, everything it stores. The retry rules also look up by name, in
-    whichever function holds them (retry/syntax.py ModuleIndex), functions, class constants,
-    `with ... as` names and attributes set, so a part binds those too."""
-    reads: set[str] = set()
+    `global` names; module code, everything it stores. Its members are what an index of the whole
+    module finds by name, whichever function holds them (the retry rules' ModuleIndex): methods
+    and nested functions, class constants, `with ... as` names and attributes set."""
+    names: set[str] = set()
+    attributes: set[str] = set()
     defines: set[str] = {name} if name else set()
-    binds: set[str] = set()
-    if isinstance(statement, FUNCTIONS) and owner is None:
-        defines.add(statement.name)
+    members: set[str] = set()
+    if isinstance(statement, FUNCTIONS):
+        (defines if owner is None else members).add(statement.name)
     for node in (inner for top in nodes for inner in ast.walk(top)):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
-                reads.add(node.id)
+                names.add(node.id)
             elif not optional:
                 defines.add(node.id)
         elif isinstance(node, ast.Attribute):
-            (reads if isinstance(node.ctx, ast.Load) else binds).add(node.attr)
+            (attributes if isinstance(node.ctx, ast.Load) else members).add(node.attr)
         elif isinstance(node, ast.Global):
             defines.update(node.names)
         elif isinstance(node, DEFINITIONS):
-            (binds if optional else defines).add(node.name)
+            (members if optional else defines).add(node.name)
             if isinstance(node, ast.ClassDef):
-                binds |= _members(node)
+                members |= _members(node)
         elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
-            binds.add(node.optional_vars.id)
+            members.add(node.optional_vars.id)
         elif not optional and isinstance(node, (ast.Import, ast.ImportFrom)):
             defines.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
     last_line = statement.end_lineno or statement.lineno
     return _Part(
-        _first_line(statement), last_line, _plain(defines), _plain(binds | defines), _plain(reads), optional, owner
+        _first_line(statement),
+        last_line,
+        _plain(defines),
+        _plain(members),
+        _plain(names),
+        _plain(attributes),
+        optional,
+        owner,
     )
 
 
@@ -168,17 +177,21 @@ def _parts_at(parts: list[_Part], lines: Iterable[int]) -> set[int]:
     return found
 
 
-def _kept(parts: list[_Part], seeds: set[int]) -> set[int]:
-    kept = {index for index, part in enumerate(parts) if not part.optional} | seeds
+def _kept(parts: list[_Part], seeds: set[int], by_member: bool) -> set[int]:
+    """The seeds, what reads their names, and what those need; module code stays in any case, but
+    what it names is needed only once something needed reads a name it binds. Members and
+    attributes count only for rules that look members up by name (by_member)."""
+    binds = [part.defines | part.members if by_member else part.defines for part in parts]
+    reads = [part.names | part.attributes if by_member else part.names for part in parts]
     seeded: frozenset[str] = frozenset().union(*(parts[index].defines for index in seeds))
-    kept |= {index for index, part in enumerate(parts) if part.reads & seeded}
+    needed = seeds | {index for index in range(len(parts)) if reads[index] & seeded}
     while True:
-        kept |= {part.owner for index in kept if (part := parts[index]).owner is not None}
-        read: frozenset[str] = frozenset().union(*(parts[index].reads for index in kept))
-        named = {index for index, part in enumerate(parts) if index not in kept and part.binds & read}
+        needed |= {part.owner for index in needed if (part := parts[index]).owner is not None}
+        read: frozenset[str] = frozenset().union(*(reads[index] for index in needed))
+        named = {index for index in range(len(parts)) if index not in needed and binds[index] & read}
         if not named:
-            return kept
-        kept |= named
+            return needed | {index for index, part in enumerate(parts) if not part.optional}
+        needed |= named
 
 
 def _first_line(statement: ast.stmt) -> int:
@@ -186,11 +199,16 @@ def _first_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
+def _placeholder(lines: list[str]) -> str:
+    """A string statement as long as the lines it stands for, at the first one's indentation:
+    one token for the parser, where blank lines would each be a node for every visit."""
+    first, ending = lines[0], _line_ending(lines[-1])
+    indentation = first[: len(first) - len(first.lstrip(" \t"))]
+    if len(lines) == 1:
+        return f'{indentation}""{ending}'
+    inside = "".join(_line_ending(line) for line in lines[:-1])
+    return f'{indentation}"""{inside}"""{ending}'
+
+
 def _line_ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
-
-
-def _filled(line: str) -> str:
-    """The first line of a left-out method, as a `pass` at the method's indentation."""
-    indentation = line[: len(line) - len(line.lstrip(" \t"))]
-    return f"{indentation}pass{_line_ending(line)}"

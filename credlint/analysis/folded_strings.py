@@ -1,4 +1,4 @@
-"""Every text the string literals of a stdlib `ast` tree may hold, folded generously.
+"""Every text the string literals of a file's stdlib `ast` parse may hold, folded generously.
 
 The candidate passes fold the way the rules fold, but more loosely: every binding of a name is
 tried, in any scope, so that a file they skip can never hold a finding.
@@ -10,45 +10,42 @@ import ast
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import TypeGuard
+
+from credlint.prefilter import FileProbe
 
 _UNKNOWN = "\0"
 _MAX_COMBINATIONS = 32
 _MAX_DEPTH = 6
 
 
-def folded_strings(tree: ast.AST) -> Iterator[str]:
-    bindings: dict[str, list[ast.expr]] = defaultdict(list)
-    compound: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            yield _text(node.value)
-        elif _is_compound(node):
-            compound.append(node)
-        else:
-            _note_binding(bindings, node)
-    for node in compound:
-        yield from _fold(node, bindings, 0)
+def folded_strings(probe: FileProbe) -> tuple[str, ...]:
+    """Every text a string expression of the file may hold, each literal's own text first."""
+    return probe.once(_folded_strings)
 
 
-def folded_strings_with_lines(tree: ast.Module) -> Iterator[tuple[int, str]]:
+def _folded_strings(probe: FileProbe) -> tuple[str, ...]:
+    return tuple(text for _, text in folded_strings_with_lines(probe))
+
+
+def folded_strings_with_lines(probe: FileProbe) -> Iterator[tuple[int, str]]:
     """folded_strings, each text with the line its literal starts on."""
     bindings: dict[str, list[ast.expr]] = defaultdict(list)
-    for node in ast.walk(tree):
-        _note_binding(bindings, node)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            yield node.lineno, _text(node.value)
-        elif _is_compound(node):
-            yield from ((node.lineno, text) for text in _fold(node, bindings, 0))
+    for kind in (ast.Assign, ast.AnnAssign, ast.NamedExpr):
+        for node in probe.nodes(kind):
+            _note_binding(bindings, node)
+    for constant in probe.nodes(ast.Constant):
+        if isinstance(constant.value, (str, bytes)):
+            yield constant.lineno, _text(constant.value)
+    compounds = [
+        *probe.nodes(ast.JoinedStr),
+        *(node for node in probe.nodes(ast.BinOp) if isinstance(node.op, ast.Add)),
+    ]
+    for compound in compounds:
+        yield from ((compound.lineno, text) for text in _fold(compound, bindings, 0))
 
 
 def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
-def _is_compound(node: ast.AST) -> TypeGuard[ast.expr]:
-    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add))
 
 
 def _note_binding(bindings: dict[str, list[ast.expr]], node: ast.AST) -> None:

@@ -45,7 +45,7 @@ def has_random_looking_literal(probe: FileProbe) -> bool:
 
 def literal_kinds(probe: FileProbe) -> frozenset[str]:
     """Which credential shapes some folded string literal of the file has."""
-    return ALL_KINDS if probe.tree is None else _kinds(folded_strings(probe.tree))
+    return ALL_KINDS if probe.tree is None else _kinds(iter(folded_strings(probe)))
 
 
 def _kinds(texts: Iterator[str]) -> frozenset[str]:
@@ -86,10 +86,9 @@ def lines_with_credentials(probe: FileProbe) -> frozenset[int]:
 
 
 def _lines_with_credentials(probe: FileProbe) -> frozenset[int]:
-    tree = probe.tree
-    if tree is None:
+    if probe.tree is None:
         return frozenset()
     found = set(lines_matching(probe, _KEY_ID_BYTES))
-    found.update(line for line, text in folded_strings_with_lines(tree) if _kinds(iter((text,))))
-    found.update(node.lineno for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+    found.update(line for line, text in folded_strings_with_lines(probe) if _kinds(iter((text,))))
+    found.update(node.lineno for kind in (ast.Import, ast.ImportFrom) for node in probe.nodes(kind))
     return frozenset(found)

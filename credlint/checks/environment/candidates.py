@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TypeGuard
 
 from credlint.analysis.folded_strings import folded_strings
 from credlint.chain import CREDENTIAL_VARIABLES
@@ -19,9 +18,9 @@ def names_credential_variable(probe: FileProbe) -> bool:
     is AWS_ACCESS_KEY_ID or another variable of the env provider."""
     if probe.tree is None:
         return True
-    keywords = (node.arg for node in ast.walk(probe.tree) if isinstance(node, ast.keyword))
+    keywords = (node.arg for node in probe.nodes(ast.keyword))
     return any(name in CREDENTIAL_VARIABLE_NAMES for name in keywords) or any(
-        text in CREDENTIAL_VARIABLE_NAMES for text in folded_strings(probe.tree)
+        text in CREDENTIAL_VARIABLE_NAMES for text in folded_strings(probe)
     )
 
 
@@ -63,19 +62,19 @@ _FIRST_POSITIONAL_CLIENT_CREDENTIAL = 7
 
 def may_pass_env_credentials(probe: FileProbe) -> bool:
     """CL202 needs credentials given to the SDK by name, or enough positional arguments to do so."""
-    tree = probe.tree
-    return tree is None or any(_may_give_credentials(node) for node in ast.walk(tree))
+    return probe.tree is None or any(_may_give_credentials(node) for node in _credential_givers(probe))
 
 
 def lines_giving_credentials(probe: FileProbe) -> frozenset[int]:
     """Where a CL202 finding can start: each call or name that may give the SDK credentials."""
-    tree = probe.tree
-    if tree is None:
-        return frozenset()
-    return frozenset(node.lineno for node in ast.walk(tree) if _may_give_credentials(node))
+    return frozenset(node.lineno for node in _credential_givers(probe) if _may_give_credentials(node))
 
 
-def _may_give_credentials(node: ast.AST) -> TypeGuard[ast.expr]:
+def _credential_givers(probe: FileProbe) -> list[ast.Call | ast.Constant]:
+    return [*probe.nodes(ast.Call), *probe.nodes(ast.Constant)]
+
+
+def _may_give_credentials(node: ast.Call | ast.Constant) -> bool:
     if isinstance(node, ast.Call):
         if any(keyword.arg in _CREDENTIAL_PARAMETERS for keyword in node.keywords):
             return True

@@ -72,7 +72,7 @@ def _has_candidate_call(probe: FileProbe) -> bool:
         _surely_has_region(source, start, names) for start in _call_openings(source)
     ):
         return False
-    return _has_candidate_call_in_tree(probe.tree)
+    return probe.tree is None or any(_candidate_calls(probe))
 
 
 # --- Stage 1: bytes ------------------------------------------------------------------------------
@@ -259,19 +259,13 @@ def _string_end(source: bytes, start: int, end: int) -> Optional[int]:
 # --- Stage 2: ast --------------------------------------------------------------------------------
 
 
-def _has_candidate_call_in_tree(tree: Optional[ast.Module]) -> bool:
-    if tree is None:
-        return True  # let LibCST parse it and report what is wrong
-    return any(_candidate_calls(tree))
-
-
 def lines_of_region_facts(probe: FileProbe) -> frozenset[int]:
     """Where a CL3xx finding can start, and what decides it for the whole module: each client call
     that may lack a region, each line that may give every client one, each Lambda handler."""
     tree = probe.tree
     if tree is None:
         return frozenset()
-    found = {call.lineno for call in _candidate_calls(tree)}
+    found = {call.lineno for call in _candidate_calls(probe)}
     found.update(lines_matching(probe, _MODULE_REGION_WORDS))
     found.update(
         statement.lineno
@@ -285,18 +279,20 @@ def lines_of_region_facts(probe: FileProbe) -> frozenset[int]:
     return frozenset(found)
 
 
-def _candidate_calls(tree: ast.Module) -> Iterator[ast.Call]:
+def _candidate_calls(probe: FileProbe) -> Iterator[ast.Call]:
     facts = _TreeFacts()
-    calls: list[ast.Call] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.ImportFrom) and node.module in FACTORY_MODULES:
+    for node in probe.nodes(ast.ImportFrom):
+        if node.module in FACTORY_MODULES:
             facts.factories.update(alias.asname or alias.name for alias in node.names if alias.name in CLIENT_METHODS)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-            facts.maybe_none.update(_names_that_may_be_none(node))
-            facts.assigned.update(_target_names(node))
-    return (call for call in calls if _may_be_reported(call, facts))
+    assignments: list[Union[ast.Assign, ast.AnnAssign, ast.NamedExpr]] = [
+        *probe.nodes(ast.Assign),
+        *probe.nodes(ast.AnnAssign),
+        *probe.nodes(ast.NamedExpr),
+    ]
+    for assignment in assignments:
+        facts.maybe_none.update(_names_that_may_be_none(assignment))
+        facts.assigned.update(_target_names(assignment))
+    return (call for call in probe.nodes(ast.Call) if _may_be_reported(call, facts))
 
 
 class _TreeFacts:

@@ -23,9 +23,9 @@ RETRY_TRIGGERS = (
 
 # fmt: off
 RULES = (
-    RuleInfo("CL401", "retry-any-client-error", CATEGORY, W, "Retry loop retries every ClientError without checking the error code", RETRY_TRIGGERS, f"{__name__}.retry_any_client_error:RetryAnyClientError", may_hold_retry, seeds=lines_with_retry_shape),
-    RuleInfo("CL402", "retry-decorator-without-predicate", CATEGORY, W, "Retry decorator or recursive handler retries every ClientError without a predicate", RETRY_TRIGGERS, f"{__name__}.retry_decorator_without_predicate:RetryDecoratorWithoutPredicate", may_hold_retry, seeds=lines_with_retry_shape),
-    RuleInfo("CL403", "retry-non-retryable-code", CATEGORY, W, "Retry on error codes or 4xx statuses that botocore deliberately does not retry", RETRY_TRIGGERS, f"{__name__}.retry_non_retryable_code:RetryNonRetryableCode", may_hold_retry, seeds=lines_with_retry_shape),
-    RuleInfo("CL404", "retry-without-backoff", CATEGORY, INFO, "Retry of throttling or server errors with no delay or a constant delay between attempts", RETRY_TRIGGERS, f"{__name__}.retry_without_backoff:RetryWithoutBackoff", may_hold_retry, seeds=lines_with_retry_shape),
+    RuleInfo("CL401", "retry-any-client-error", CATEGORY, W, "Retry loop retries every ClientError without checking the error code", RETRY_TRIGGERS, f"{__name__}.retry_any_client_error:RetryAnyClientError", may_hold_retry, seeds=lines_with_retry_shape, by_member=True),
+    RuleInfo("CL402", "retry-decorator-without-predicate", CATEGORY, W, "Retry decorator or recursive handler retries every ClientError without a predicate", RETRY_TRIGGERS, f"{__name__}.retry_decorator_without_predicate:RetryDecoratorWithoutPredicate", may_hold_retry, seeds=lines_with_retry_shape, by_member=True),
+    RuleInfo("CL403", "retry-non-retryable-code", CATEGORY, W, "Retry on error codes or 4xx statuses that botocore deliberately does not retry", RETRY_TRIGGERS, f"{__name__}.retry_non_retryable_code:RetryNonRetryableCode", may_hold_retry, seeds=lines_with_retry_shape, by_member=True),
+    RuleInfo("CL404", "retry-without-backoff", CATEGORY, INFO, "Retry of throttling or server errors with no delay or a constant delay between attempts", RETRY_TRIGGERS, f"{__name__}.retry_without_backoff:RetryWithoutBackoff", may_hold_retry, seeds=lines_with_retry_shape, by_member=True),
 )
 # fmt: on

@@ -12,7 +12,7 @@ name (a recursive retry).
 from __future__ import annotations
 
 import ast
-from typing import TypeGuard
+from typing import Union
 
 from credlint.prefilter import FileProbe
 
@@ -32,44 +32,84 @@ def lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
 
 
 def _lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
-    tree, source = probe.tree, probe.source
+    tree = probe.tree
     if tree is None:
         return frozenset()
-    uses_library = any(library in source for library in RETRY_LIBRARIES)
-    aliases = _names_that_may_alias_a_class(tree)
-    return frozenset(node.lineno for node in ast.walk(tree) if _is_retry_shape(node, uses_library, aliases))
+    shapes = _RetryShapes(uses_library=any(library in probe.source for library in RETRY_LIBRARIES))
+    shapes.scan(tree.body, (), ())
+    return shapes.lines()
 
 
-def _is_retry_shape(node: ast.AST, uses_library: bool, aliases: set[str]) -> TypeGuard[ast.stmt]:
-    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-        if uses_library and not isinstance(node, ast.While):
-            return True
-        return _may_stop_on_success(node) and any(
-            isinstance(inner, ast.Try) and any(_may_catch(handler, aliases) for handler in inner.handlers)
-            for statement in node.body
-            for inner in ast.walk(statement)
-        )
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return (uses_library and bool(node.decorator_list)) or _calls_itself_in_a_handler(node)
-    return False
+Loop = Union[ast.For, ast.AsyncFor, ast.While]
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-def _may_stop_on_success(loop: ast.For | ast.AsyncFor | ast.While) -> bool:
-    """A retry loop ends when the call succeeds: by break or return, or (while) through its test."""
-    if isinstance(loop, ast.While):
-        return True
-    return any(isinstance(node, (ast.Break, ast.Return)) for statement in loop.body for node in ast.walk(statement))
+class _RetryShapes:
+    """One pass over a module's statements, never its expressions but for the calls in except
+    clauses: a loop ends on success when a break or return lies anywhere in its body (a `while`
+    may also end through its test); a try statement counts for every loop whose body holds it."""
 
+    def __init__(self, *, uses_library: bool) -> None:
+        self.uses_library = uses_library
+        self.aliases: set[str] = set()  # `from botocore.exceptions import ClientError as CE`, `ERRORS = (...)`
+        self.found: set[int] = set()
+        self.stopping: set[ast.stmt] = set()
+        self.tries: list[tuple[Union[ast.Try, ast.TryStar], tuple[Loop, ...]]] = []
 
-def _names_that_may_alias_a_class(tree: ast.AST) -> set[str]:
-    """`from botocore.exceptions import ClientError as CE`, `RETRYABLE_ERRORS = (...)`."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            names.update(alias.asname for alias in node.names if alias.asname)
-        elif isinstance(node, ast.Assign):
-            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
-    return names
+    def lines(self) -> frozenset[int]:
+        for statement, loops in self.tries:
+            if any(_may_catch(handler, self.aliases) for handler in statement.handlers):
+                self.found.update(loop.lineno for loop in loops if loop in self.stopping)
+        return frozenset(self.found)
+
+    def scan(self, body: list[ast.stmt], loops: tuple[Loop, ...], functions: tuple[Function, ...]) -> None:
+        for statement in body:
+            if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+                if isinstance(statement, ast.While):
+                    self.stopping.add(statement)
+                elif self.uses_library:
+                    self.found.add(statement.lineno)
+                self.scan(statement.body, (*loops, statement), functions)
+                self.scan(statement.orelse, loops, functions)
+            elif isinstance(statement, (ast.Break, ast.Return)):
+                self.stopping.update(loops)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if self.uses_library and statement.decorator_list:
+                    self.found.add(statement.lineno)
+                self.scan(statement.body, loops, (*functions, statement))
+            elif isinstance(statement, (ast.Try, ast.TryStar)):
+                if loops:
+                    self.tries.append((statement, loops))
+                self.scan(statement.body, loops, functions)
+                for handler in statement.handlers:
+                    self._calls_in_handler(handler, functions)
+                    self.scan(handler.body, loops, functions)
+                self.scan(statement.orelse, loops, functions)
+                self.scan(statement.finalbody, loops, functions)
+            elif isinstance(statement, (ast.ClassDef, ast.With, ast.AsyncWith)):
+                self.scan(statement.body, loops, functions)
+            elif isinstance(statement, ast.If):
+                self.scan(statement.body, loops, functions)
+                self.scan(statement.orelse, loops, functions)
+            elif isinstance(statement, ast.Match):
+                for case in statement.cases:
+                    self.scan(case.body, loops, functions)
+            elif isinstance(statement, ast.ImportFrom):
+                self.aliases.update(alias.asname for alias in statement.names if alias.asname)
+            elif isinstance(statement, ast.Assign):
+                self.aliases.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+
+    def _calls_in_handler(self, handler: ast.ExceptHandler, functions: tuple[Function, ...]) -> None:
+        """A function whose except clause calls a function of its own name: a recursive retry."""
+        if not functions:
+            return
+        called = {
+            callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
+            for node in ast.walk(handler)
+            if isinstance(node, ast.Call)
+            for callee in [node.func]
+        }
+        self.found.update(function.lineno for function in functions if function.name in called)
 
 
 def _may_catch(handler: ast.ExceptHandler, aliases: set[str]) -> bool:
@@ -84,17 +124,4 @@ def _may_catch(handler: ast.ExceptHandler, aliases: set[str]) -> bool:
                 return True
             if isinstance(node.value, ast.Attribute) and node.value.attr == "exceptions":
                 return True
-    return False
-
-
-def _calls_itself_in_a_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    for handler in ast.walk(function):
-        if not isinstance(handler, ast.ExceptHandler):
-            continue
-        for call in ast.walk(handler):
-            if isinstance(call, ast.Call):
-                callee = call.func
-                name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
-                if name == function.name:
-                    return True
     return False
