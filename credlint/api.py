@@ -75,16 +75,16 @@ def rule_codes_for(path: Path, config: Config) -> tuple[str, ...]:
     for pattern, codes in config.per_file_ignores.items():
         if _matches(path, config, (pattern,)):
             ignored += codes
-    return tuple(
-        code for code in RULES if config.enabled(code) and not any(code.startswith(prefix) for prefix in ignored)
-    )
+    if not ignored:
+        return config.enabled_codes
+    return tuple(code for code in config.enabled_codes if not any(code.startswith(prefix) for prefix in ignored))
 
 
 def job_for(path: Path, config: Config, kind: str, cache: Optional[CacheChoice] = None) -> FileJob:
     from credlint.deployment.dotenv import dotenv_files_near
 
-    root = config.root.resolve()
-    dotenv_files, dotenv_credentials = dotenv_files_near(path.resolve(), root) if kind == PYTHON else ((), ())
+    root = config.resolved_root
+    dotenv_files, dotenv_credentials = dotenv_files_near(path, root) if kind == PYTHON else ((), ())
     settings = RuleSettings(
         region_from=config.region_from,
         declared_region=find_declared_region(config.root),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Mapping
@@ -84,6 +85,15 @@ class Config:
     @property
     def exclusions(self) -> tuple[str, ...]:
         return (self.exclude or DEFAULT_EXCLUDE) + self.extend_exclude
+
+    @functools.cached_property
+    def enabled_codes(self) -> tuple[str, ...]:
+        """Every rule select and ignore leave on; asked once per configuration, not per file."""
+        return tuple(code for code in RULES if self.enabled(code))
+
+    @functools.cached_property
+    def resolved_root(self) -> Path:
+        return self.root.resolve()
 
 
 def _string_list(key: str, value: Any) -> tuple[str, ...]:
@@ -234,12 +244,16 @@ class ConfigFinder:
         self._fixed = overrides.apply(fixed) if fixed is not None else None
         self._fallback_root = fallback_root or Path.cwd()
         self._by_directory: dict[Path, Config] = {}
+        self._by_given_directory: dict[Path, Config] = {}  # resolving costs a system call per part
 
     def for_path(self, path: Path) -> Config:
         if self._fixed is not None:
             return self._fixed
         directory = path.parent if not path.is_dir() else path
-        return self._for_directory(directory.resolve())
+        config = self._by_given_directory.get(directory)
+        if config is None:
+            config = self._by_given_directory[directory] = self._for_directory(directory.resolve())
+        return config
 
     def _for_directory(self, directory: Path) -> Config:
         cached = self._by_directory.get(directory)

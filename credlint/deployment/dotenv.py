@@ -45,19 +45,26 @@ def dotenv_entries(
 
 
 def dotenv_files_near(path: Path, root: Path) -> tuple[tuple[str, ...], tuple[DotenvCredential, ...]]:
-    """The dotenv files in path's directory and each one above it up to root, nearest first, and
-    the credential variables they define."""
-    files: list[str] = []
-    credentials: list[DotenvCredential] = []
-    directory = path.parent
-    while True:
-        found_files, found_credentials = _dotenv_in_directory(directory, root)
-        files.extend(found_files)
-        credentials.extend(found_credentials)
-        if directory == root or directory.parent == directory or root not in directory.parents:
-            break
-        directory = directory.parent
-    return tuple(files), tuple(credentials)
+    """The dotenv files in path's directory and each one above it up to root (resolved), nearest
+    first, and the credential variables they define."""
+    directory = path.resolve().parent if path.is_symlink() else _resolved_directory(path.parent)
+    return _dotenv_files_from(directory, root)
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved_directory(directory: Path) -> Path:
+    """Resolving costs a system call per part of the path: once per directory, not per file."""
+    return directory.resolve()
+
+
+@functools.lru_cache(maxsize=1024)
+def _dotenv_files_from(directory: Path, root: Path) -> tuple[tuple[str, ...], tuple[DotenvCredential, ...]]:
+    """dotenv_files_near for every file of directory: asked once per directory, not per file."""
+    files, credentials = _dotenv_in_directory(directory, root)
+    if directory == root or directory.parent == directory or root not in directory.parents:
+        return files, credentials
+    files_above, credentials_above = _dotenv_files_from(directory.parent, root)
+    return files + files_above, credentials + credentials_above
 
 
 @functools.lru_cache(maxsize=256)
