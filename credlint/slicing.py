@@ -164,7 +164,7 @@ def _plain(names: set[str]) -> frozenset[str]:
 
 
 def _parts_at(parts: list[_Part], lines: Iterable[int]) -> set[int]:
-    """The innermost part spanning each line; lines between parts (comments) are never blanked."""
+    """The innermost part spanning each line; lines between parts (comments) are never left out."""
     starts = [part.first_line for part in parts]
     found = set()
     for line in lines:
