@@ -23,7 +23,7 @@ from credlint.cache import prune as prune_cache
 from credlint.config import Config, ConfigFinder
 from credlint.deployment.declared_region import find_declared_region
 from credlint.discovery import PathFilter, discover, display_path, filtered, relative_path, special_file
-from credlint.engine import FileResult, lint_source
+from credlint.engine import FileResult, PartMemo, lint_source
 from credlint.file_kinds import CERTAIN_KINDS, PYTHON, TEXT, kind_by_name
 from credlint.finding import FileError, Finding
 from credlint.registry import PARSE_ERROR_RULE, RULES
@@ -187,7 +187,7 @@ def read_file(job: FileJob) -> Union[bytes, FileResult]:
     return source
 
 
-def check_bytes(job: FileJob, source: bytes) -> FileResult:
+def check_bytes(job: FileJob, source: bytes, memo: Optional[PartMemo] = None) -> FileResult:
     """Check one file's content; a bug in one rule costs that file, never the whole report."""
     display = job.display
     if _binary(job, source[:BINARY_SNIFF_BYTES]):
@@ -198,7 +198,9 @@ def check_bytes(job: FileJob, source: bytes) -> FileResult:
     check_parse = PARSE_ERROR_RULE.code in job.codes
 
     def check() -> FileResult:
-        return lint_source(display, source, rules, check_parse=check_parse, settings=job.settings, kind=job.kind)
+        return lint_source(
+            display, source, rules, check_parse=check_parse, settings=job.settings, kind=job.kind, memo=memo
+        )
 
     try:
         result = run_within_budget(check, job.file_timeout)
@@ -272,11 +274,12 @@ def check_paths(
     return _report(file_jobs, results, errors)
 
 
-def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
+def check_source(path: Path, source: bytes, finder: ConfigFinder, memo: Optional[PartMemo] = None) -> Report:
     """Check a buffer that is not on disk yet (an editor's, or stdin) as if it were the file at path.
 
     A name without a suffix (an untitled buffer, a script) is read as Python; any other name of
-    no kind of its own (README.md, main.tf) as text.
+    no kind of its own (README.md, main.tf) as text. memo: what the last check of the same buffer
+    kept, to analyse again only the parts an edit changed (engine.PartMemo).
     """
     absolute = path.absolute()
     config = finder.for_path(absolute)
@@ -284,7 +287,7 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder) -> Report:
     if config.force_exclude and filtered(absolute, config, PathFilter(), is_dir=False):
         return _report([], [], [])
     job = job_for(absolute, config, kind)
-    return _report([job], [check_bytes(job, source)], [])
+    return _report([job], [check_bytes(job, source, memo)], [])
 
 
 def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors: list[FileError]) -> Report:

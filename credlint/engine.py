@@ -7,11 +7,12 @@ the prefilter, so files that cannot hold a finding cost a substring search.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import re
 import tokenize
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
 from credlint.chain import no_chain_explanation
@@ -22,13 +23,14 @@ from credlint.registry import PARSE_ERROR_RULE
 from credlint.rule_info import RuleInfo
 from credlint.secrets import fingerprint, redact_credentials_in
 from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
-from credlint.slicing import relevant_source
+from credlint.slicing import lines_by_part, part_of_line, relevant_source
 from credlint.suppressions import SUPPRESSION_TRIGGERS, keep_unsuppressed_lines
 from credlint.text_rule import TextFile, TextRule
 
 if TYPE_CHECKING:
     from credlint.deployment.rule import DeploymentRule
     from credlint.notebooks import CodeLine
+    from credlint.rule import Rule
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,10 @@ def lint_source(
     check_parse: bool = True,
     settings: RuleSettings = DEFAULT_RULE_SETTINGS,
     kind: str = PYTHON,
+    memo: Optional[PartMemo] = None,
 ) -> FileResult:
-    """Check one file's bytes, of a kind from file_kinds, with the rules whose triggers occur in them."""
+    """Check one file's bytes, of a kind from file_kinds, with the rules whose triggers occur in them.
+    memo: the same buffer's findings from its last check, to reuse where its code is unchanged."""
     probe = FileProbe(source)
     active = [info for info in rules if info.implementation_for(kind) and info.triggered_by(probe, kind)]
     if kind == NOTEBOOK:
@@ -92,7 +96,7 @@ def lint_source(
         return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
     context = FileContext(path, settings)
     if kind == PYTHON:
-        return _lint_tree(context, text, probe, active, report_parse_error=check_parse)
+        return _lint_tree(context, text, probe, active, report_parse_error=check_parse, memo=memo)
     return _lint_text(context, TextFile(path, kind, text), active, report_parse_error=check_parse)
 
 
@@ -171,10 +175,8 @@ def _lint_tree(
     *,
     report_parse_error: bool,
     language: str = PYTHON,
+    memo: Optional[PartMemo] = None,
 ) -> FileResult:
-    import libcst as cst
-
-    from credlint.python_suppressions import SuppressionCollector
     from credlint.rule import Rule
 
     path = context.path
@@ -185,8 +187,32 @@ def _lint_tree(
     rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
     seeds = [info.seeds(probe) for info in active if info.seeds is not None]
     if rule_classes and len(seeds) == len(active):
+        seed_lines: frozenset[int] = frozenset().union(*seeds)
+        facts = frozenset().union(*(info.module_facts(probe) for info in active if info.module_facts is not None))
         by_member = any(info.by_member for info in active)
-        text = relevant_source(text, probe, frozenset().union(*seeds), by_member=by_member)
+        if memo is not None and not any(info.module_wide for info in active):
+            by_part = _lint_by_part(context, text, probe, rule_classes, seed_lines, facts, by_member, memo, language)
+            if by_part is not None:
+                return by_part
+        text = relevant_source(text, probe, seed_lines, by_member=by_member, facts=facts)
+    return _analyse(context, text, probe, rule_classes, report_parse_error=report_parse_error, language=language)
+
+
+def _analyse(
+    context: FileContext,
+    text: str,
+    probe: FileProbe,
+    rule_classes: Sequence[tuple[str, type[Rule]]],
+    *,
+    report_parse_error: bool,
+    language: str,
+) -> FileResult:
+    """The LibCST parse of text and every rule in one batched visit."""
+    import libcst as cst
+
+    from credlint.python_suppressions import SuppressionCollector
+
+    path = context.path
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -224,6 +250,55 @@ def _lint_tree(
 
 def _in_order(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(set(findings), key=lambda finding: finding.sort_key))
+
+
+@dataclass
+class PartMemo:
+    """One buffer's findings from its last check, per part of the module (slicing.py), under a
+    digest of the text that part's analysis read: what the language server keeps between edits."""
+
+    findings: dict[bytes, tuple[Finding, ...]] = field(default_factory=dict)
+
+
+def _lint_by_part(
+    context: FileContext,
+    text: str,
+    probe: FileProbe,
+    rule_classes: Sequence[tuple[str, type[Rule]]],
+    seed_lines: frozenset[int],
+    facts: frozenset[int],
+    by_member: bool,
+    memo: PartMemo,
+    language: str,
+) -> Optional[FileResult]:
+    """Findings part by part, analysing only the parts whose relevant text changed since the last
+    check. A part's findings are those its own seed lines give on the text sliced to them, which
+    slicing.py keeps equal to the whole module's; a part whose sliced text is unchanged (its code,
+    what it needs, and every line number) has unchanged findings. None: check the whole module."""
+    grouped, between_parts = lines_by_part(probe, seed_lines)
+    if not grouped or between_parts:
+        return None  # nothing to keep, or a key in a comment between parts, which no part holds
+    identity = f"{context!r}\0{language}\0{','.join(code for code, _ in rule_classes)}\0"
+
+    def digest(lines: frozenset[int]) -> bytes:
+        sliced = relevant_source(text, probe, lines, by_member=by_member, facts=facts)
+        return hashlib.blake2b(f"{identity}{sorted(lines)}\0{sliced}".encode()).digest()
+
+    digests = {part: digest(lines) for part, lines in grouped.items()}
+    missing = {part: lines for part, lines in grouped.items() if digests[part] not in memo.findings}
+    if missing:
+        sliced = relevant_source(text, probe, frozenset().union(*missing.values()), by_member=by_member, facts=facts)
+        result = _analyse(context, sliced, probe, rule_classes, report_parse_error=True, language=language)
+        if not result.parsed or result.failures:
+            return None
+        parts_found = [part_of_line(probe, finding.span.line) for finding in result.findings]
+        if None in parts_found:
+            return None  # a finding no part holds
+        for part in missing:
+            own = tuple(finding for finding, found in zip(result.findings, parts_found) if found == part)
+            memo.findings[digests[part]] = own
+    memo.findings = {digest: memo.findings[digest] for digest in digests.values()}
+    return FileResult(findings=_in_order(f for findings in memo.findings.values() for f in findings), parsed=True)
 
 
 def _lint_notebook(

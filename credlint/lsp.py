@@ -18,6 +18,7 @@ from credlint import __version__
 from credlint.api import check_source
 from credlint.catalogue import page_url
 from credlint.config import ConfigError, ConfigFinder, Overrides
+from credlint.engine import PartMemo
 from credlint.finding import Finding, Severity
 
 # Typing pauses shorter than this do not start a check: one check per burst of edits.
@@ -85,12 +86,14 @@ class CredlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("credlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.memos: dict[str, PartMemo] = {}  # per open buffer: its last findings, part by part
 
     def check(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
         # A fresh finder each time: an edited pyproject.toml applies to the next check.
         try:
-            report = check_source(Path(document.path), document.source.encode("utf-8"), ConfigFinder(Overrides()))
+            memo = self.memos.setdefault(uri, PartMemo())
+            report = check_source(Path(document.path), document.source.encode("utf-8"), ConfigFinder(Overrides()), memo)
         except ConfigError as error:
             message = f"credlint: {error}"
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
@@ -131,6 +134,7 @@ def build_server() -> CredlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CredlintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.memos.pop(params.text_document.uri, None)
         cleared = types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         ls.text_document_publish_diagnostics(cleared)
 

@@ -34,6 +34,11 @@ class RuleInfo:
     # The lines a finding can start on, for a file the candidate check passes (see slicing.py);
     # None: anywhere, so the whole module is parsed.
     seeds: Optional[Callable[[FileProbe], frozenset[int]]] = None
+    # The lines of module-wide facts that decide findings anywhere (a Lambda handler, an import):
+    # kept whatever part of the module is analysed.
+    module_facts: Optional[Callable[[FileProbe], frozenset[int]]] = None
+    # Its findings depend on the whole module at once, so it is never checked part by part.
+    module_wide: bool = False
     # Its analysis looks functions, attributes and `with` names up by name anywhere in the module.
     by_member: bool = False
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads

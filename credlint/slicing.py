@@ -52,14 +52,16 @@ class _Part:
     owner: Optional[int] = None  # a method's class (the index of the class's part)
 
 
-def relevant_source(text: str, probe: FileProbe, seed_lines: Iterable[int], *, by_member: bool) -> str:
-    """text with the parts the seed lines do not need turned into placeholders; by_member for rules
-    that look functions and attributes up by name anywhere in the module (RuleInfo.by_member)."""
-    tree = probe.tree
-    if tree is None:
+def relevant_source(
+    text: str, probe: FileProbe, seed_lines: Iterable[int], *, by_member: bool, facts: Iterable[int] = ()
+) -> str:
+    """text with the parts the seed lines do not need turned into placeholders. by_member: for
+    rules that look functions and attributes up by name anywhere in the module (RuleInfo.by_member);
+    facts: lines of module-wide facts, kept with what they need but not what reads them."""
+    if probe.tree is None:
         return text
-    parts = _parts(tree)
-    kept = _kept(parts, _parts_at(parts, seed_lines), by_member)
+    parts = probe.once(_parts_of)
+    kept = _kept(parts, _parts_at(parts, seed_lines), _parts_at(parts, facts), by_member)
     if len(kept) == len(parts):
         return text
     lines = _LINE_END.split(text)
@@ -79,11 +81,36 @@ def relevant_source(text: str, probe: FileProbe, seed_lines: Iterable[int], *, b
     return "".join(pieces)
 
 
+def lines_by_part(probe: FileProbe, lines: Iterable[int]) -> tuple[dict[int, frozenset[int]], frozenset[int]]:
+    """The lines grouped by the innermost part that holds them (parts by index, in order), and
+    the lines no part holds (comments between parts)."""
+    parts = probe.once(_parts_of)
+    grouped: dict[int, set[int]] = {}
+    outside: set[int] = set()
+    for line in lines:
+        found = _parts_at(parts, [line])
+        if found:
+            grouped.setdefault(found.pop(), set()).add(line)
+        else:
+            outside.add(line)
+    return {index: frozenset(held) for index, held in sorted(grouped.items())}, frozenset(outside)
+
+
+def part_of_line(probe: FileProbe, line: int) -> Optional[int]:
+    """The innermost part that holds the line, by index."""
+    found = _parts_at(probe.once(_parts_of), [line])
+    return found.pop() if found else None
+
+
 def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int]:
     """The line of each match of pattern in the file's bytes."""
     source = probe.source
     line_starts = [0, *(match.end() for match in _LINE_END_BYTES.finditer(source))]
     return (bisect.bisect_right(line_starts, match.start()) for match in pattern.finditer(source))
+
+
+def _parts_of(probe: FileProbe) -> list[_Part]:
+    return _parts(probe.tree) if probe.tree is not None else []
 
 
 def _parts(tree: ast.Module) -> list[_Part]:
@@ -177,14 +204,14 @@ def _parts_at(parts: list[_Part], lines: Iterable[int]) -> set[int]:
     return found
 
 
-def _kept(parts: list[_Part], seeds: set[int], by_member: bool) -> set[int]:
-    """The seeds, what reads their names, and what those need; module code stays in any case, but
-    what it names is needed only once something needed reads a name it binds. Members and
-    attributes count only for rules that look members up by name (by_member)."""
+def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: bool) -> set[int]:
+    """The seeds, what reads their names, the facts, and what all those need; module code stays in
+    any case, but what it names is needed only once something needed reads a name it binds.
+    Members and attributes count only for rules that look members up by name (by_member)."""
     binds = [part.defines | part.members if by_member else part.defines for part in parts]
     reads = [part.names | part.attributes if by_member else part.names for part in parts]
     seeded: frozenset[str] = frozenset().union(*(parts[index].defines for index in seeds))
-    needed = seeds | {index for index in range(len(parts)) if reads[index] & seeded}
+    needed = seeds | facts | {index for index in range(len(parts)) if reads[index] & seeded}
     while True:
         needed |= {part.owner for index in needed if (part := parts[index]).owner is not None}
         read: frozenset[str] = frozenset().union(*(reads[index] for index in needed))

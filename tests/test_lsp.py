@@ -95,3 +95,37 @@ async def test_configuration_is_reread_when_pyproject_changes(client: LanguageCl
         )
     )
     assert await next_diagnostics(client, uri) == []
+
+
+TWO_CLIENTS = f'''import boto3
+
+
+def first():
+    return boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{KEY}")
+
+
+def second():
+    return boto3.client("sqs", region_name="eu-west-1", aws_access_key_id="{KEY}")
+'''
+
+
+@pytest.mark.asyncio
+async def test_edits_keep_every_finding_in_place(client: LanguageClient, tmp_path: Path) -> None:
+    uri = (tmp_path / "app.py").as_uri()
+    document = types.TextDocumentItem(uri=uri, language_id="python", version=1, text=TWO_CLIENTS)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=document))
+    assert [found.range.start.line for found in await next_diagnostics(client, uri)] == [4, 8]
+
+    def change(version: int, line: int, text: str) -> None:
+        where = types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0))
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangePartial(range=where, text=text)],
+            )
+        )
+
+    change(2, 8, "    # typed in the second function\n")
+    assert [found.range.start.line for found in await next_diagnostics(client, uri)] == [4, 9]
+    change(3, 0, "# a line at the top moves every finding\n")
+    assert [found.range.start.line for found in await next_diagnostics(client, uri)] == [5, 10]

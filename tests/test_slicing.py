@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credlint.engine import lint_source
+from credlint.engine import PartMemo, lint_source
 from credlint.finding import Finding
 from credlint.prefilter import FileProbe
 from credlint.registry import RULES
@@ -40,7 +40,8 @@ def sliced_text(source: str) -> str:
     probe = FileProbe(source.encode())
     active = [info for info in SLICED if info.implementation_for("python") and info.triggered_by(probe)]
     seeds = frozenset().union(*(info.seeds(probe) for info in active if info.seeds is not None))
-    return relevant_source(source, probe, seeds, by_member=any(info.by_member for info in active))
+    facts = frozenset().union(*(info.module_facts(probe) for info in active if info.module_facts is not None))
+    return relevant_source(source, probe, seeds, by_member=any(info.by_member for info in active), facts=facts)
 
 
 def padded(code: str) -> str:
@@ -251,3 +252,46 @@ def test_cli_reports_a_key_used_far_away_at_its_place(tmp_path: Path) -> None:
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["code"], finding["line"], finding["column"]) == ("CL101", 2, 11)
     assert f"line {client_line}" in json.dumps(finding["explanation"])
+
+
+def edits_of(source: str) -> list[str]:
+    """What typing does to a buffer: a comment in one line, a line added at the top, a line gone."""
+    lines = source.split("\n")
+    middle = len(lines) // 2
+    typed = [*lines[:middle], lines[middle] + "  # typed", *lines[middle + 1 :]]
+    return ["\n".join(typed), "# header\n" + source, "\n".join(lines[1:])]
+
+
+@pytest.mark.parametrize("code,expected", SHAPES.values(), ids=SHAPES.keys())
+def test_a_buffer_checked_part_by_part_gives_the_whole_checks_findings(code: str, expected: list[str]) -> None:
+    memo = PartMemo()
+    source = padded(code)
+    for text in [source, *edits_of(source), source]:
+        assert lint_source("module.py", text.encode(), SLICED, memo=memo).findings == findings(text, SLICED)
+
+
+def test_an_edit_in_one_function_analyses_that_function_alone() -> None:
+    source = padded(
+        f"""
+        import boto3
+        def first():
+            return boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{KEY_ID}")
+        def second():
+            return boto3.client("sqs", region_name="eu-west-1", aws_access_key_id="{KEY_ID}")
+        """
+    )
+    memo = PartMemo()
+    lint_source("module.py", source.encode(), SLICED, memo=memo)
+    before = set(memo.findings)
+    edited = source.replace('"sqs"', '"sns"')
+    result = lint_source("module.py", edited.encode(), SLICED, memo=memo)
+    assert len(memo.findings) == len(before) and len(before - set(memo.findings)) == 1
+    assert result.findings == findings(edited, SLICED) and len(result.findings) == 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8), st.lists(st.sampled_from(PIECES), max_size=3))
+def test_any_module_edited_gives_the_same_findings_part_by_part(pieces: list[str], added: list[str]) -> None:
+    memo = PartMemo()
+    for text in ["".join(pieces), "".join([*pieces, *added]), "".join([*added, *pieces])]:
+        assert lint_source("module.py", text.encode(), SLICED, memo=memo).findings == findings(text, SLICED)

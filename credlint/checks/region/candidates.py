@@ -259,14 +259,18 @@ def _string_end(source: bytes, start: int, end: int) -> Optional[int]:
 # --- Stage 2: ast --------------------------------------------------------------------------------
 
 
-def lines_of_region_facts(probe: FileProbe) -> frozenset[int]:
-    """Where a CL3xx finding can start, and what decides it for the whole module: each client call
-    that may lack a region, each line that may give every client one, each Lambda handler."""
+def lines_of_clients(probe: FileProbe) -> frozenset[int]:
+    """Where a CL3xx finding can start: each client call that may lack a region."""
+    return frozenset(call.lineno for call in _candidate_calls(probe)) if probe.tree is not None else frozenset()
+
+
+def lines_of_module_region_facts(probe: FileProbe) -> frozenset[int]:
+    """What decides every client's finding at once: each line that may give every client a region,
+    and each Lambda handler."""
     tree = probe.tree
     if tree is None:
         return frozenset()
-    found = {call.lineno for call in _candidate_calls(probe)}
-    found.update(lines_matching(probe, _MODULE_REGION_WORDS))
+    found = set(lines_matching(probe, _MODULE_REGION_WORDS))
     found.update(
         statement.lineno
         for statement in tree.body
