@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -64,7 +65,7 @@ def relevant_source(
     kept = _kept(parts, _parts_at(parts, seed_lines), _parts_at(parts, facts), by_member)
     if len(kept) == len(parts):
         return text
-    lines = _LINE_END.split(text)
+    lines = _lines_of(text)
     left_out = [False] * (len(lines) + 2)
     for index, part in enumerate(parts):
         if index not in kept and (part.owner is None or part.owner in kept):
@@ -76,7 +77,7 @@ def relevant_source(
         end = number
         while left_out[number] and left_out[end + 1]:
             end += 1
-        pieces.append(_placeholder(lines[number - 1 : end]) if left_out[number] else lines[number - 1])
+        pieces.append(_placeholder(lines[number - 1 : end], "\r" in text) if left_out[number] else lines[number - 1])
         number = end + 1
     return "".join(pieces)
 
@@ -226,14 +227,20 @@ def _first_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
-def _placeholder(lines: list[str]) -> str:
+@functools.lru_cache(maxsize=4)
+def _lines_of(text: str) -> tuple[str, ...]:
+    """The text's lines with their endings; the language server slices one text once per part."""
+    return tuple(_LINE_END.split(text))
+
+
+def _placeholder(lines: Sequence[str], carriage_returns: bool) -> str:
     """A string statement as long as the lines it stands for, at the first one's indentation:
     one token for the parser, where blank lines would each be a node for every visit."""
     first, ending = lines[0], _line_ending(lines[-1])
     indentation = first[: len(first) - len(first.lstrip(" \t"))]
     if len(lines) == 1:
         return f'{indentation}""{ending}'
-    inside = "".join(_line_ending(line) for line in lines[:-1])
+    inside = "".join(_line_ending(line) for line in lines[:-1]) if carriage_returns else "\n" * (len(lines) - 1)
     return f'{indentation}"""{inside}"""{ending}'
 
 
