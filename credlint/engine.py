@@ -185,10 +185,11 @@ def _lint_tree(
         failure = parse_error_finding(path, refusal.lineno or 1, refusal.offset or 1, refusal.msg, language)
         return FileResult(findings=(failure,) if report_parse_error else ())
     rule_classes = [(info.code, rule_class) for info in active if issubclass(rule_class := info.load(PYTHON), Rule)]
-    seeds = [info.seeds(probe) for info in active if info.seeds is not None]
+    # Rules of a family share their seed and fact functions: probe.once computes each one once.
+    seeds = [probe.once(info.seeds) for info in active if info.seeds is not None]
     if rule_classes and len(seeds) == len(active):
         seed_lines: frozenset[int] = frozenset().union(*seeds)
-        facts = frozenset().union(*(info.module_facts(probe) for info in active if info.module_facts is not None))
+        facts = frozenset().union(*(probe.once(info.module_facts) for info in active if info.module_facts is not None))
         by_member = any(info.by_member for info in active)
         if memo is not None and not any(info.module_wide for info in active):
             by_part = _lint_by_part(context, text, probe, rule_classes, seed_lines, facts, by_member, memo, language)

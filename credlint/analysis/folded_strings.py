@@ -27,8 +27,16 @@ def _folded_strings(probe: FileProbe) -> tuple[str, ...]:
     return tuple(text for _, text in folded_strings_with_lines(probe))
 
 
-def folded_strings_with_lines(probe: FileProbe) -> Iterator[tuple[int, str]]:
-    """folded_strings, each text with the line its literal starts on."""
+def folded_strings_with_lines(probe: FileProbe) -> tuple[tuple[int, str], ...]:
+    """folded_strings, each text with the line its literal starts on; folded once per file."""
+    return probe.once(_folded_with_lines)
+
+
+def _folded_with_lines(probe: FileProbe) -> tuple[tuple[int, str], ...]:
+    return tuple(_fold_all(probe))
+
+
+def _fold_all(probe: FileProbe) -> Iterator[tuple[int, str]]:
     bindings: dict[str, list[ast.expr]] = defaultdict(list)
     for kind in (ast.Assign, ast.AnnAssign, ast.NamedExpr):
         for node in probe.nodes(kind):

@@ -81,18 +81,14 @@ def may_hold_session_token(probe: FileProbe) -> bool:
 def lines_with_credentials(probe: FileProbe) -> frozenset[int]:
     """Where a finding can start: a key id's bytes (in a comment too) or a folded literal of a
     credential's shape."""
-    return probe.once(_lines_with_credentials)
+    if probe.tree is None:
+        return frozenset()
+    found = set(lines_matching(probe, _KEY_ID_BYTES))
+    found.update(line for line, text in folded_strings_with_lines(probe) if _kinds(iter((text,))))
+    return frozenset(found)
 
 
 def lines_of_imports(probe: FileProbe) -> frozenset[int]:
     """Importing an AWS library anywhere makes weaker credential names count for every literal
     (analysis/credential_slots.py)."""
     return frozenset(node.lineno for kind in (ast.Import, ast.ImportFrom) for node in probe.nodes(kind))
-
-
-def _lines_with_credentials(probe: FileProbe) -> frozenset[int]:
-    if probe.tree is None:
-        return frozenset()
-    found = set(lines_matching(probe, _KEY_ID_BYTES))
-    found.update(line for line, text in folded_strings_with_lines(probe) if _kinds(iter((text,))))
-    return frozenset(found)

@@ -62,16 +62,13 @@ _FIRST_POSITIONAL_CLIENT_CREDENTIAL = 7
 
 def may_pass_env_credentials(probe: FileProbe) -> bool:
     """CL202 needs credentials given to the SDK by name, or enough positional arguments to do so."""
-    return probe.tree is None or any(_may_give_credentials(node) for node in _credential_givers(probe))
+    return probe.tree is None or bool(probe.once(lines_giving_credentials))
 
 
 def lines_giving_credentials(probe: FileProbe) -> frozenset[int]:
     """Where a CL202 finding can start: each call or name that may give the SDK credentials."""
-    return frozenset(node.lineno for node in _credential_givers(probe) if _may_give_credentials(node))
-
-
-def _credential_givers(probe: FileProbe) -> list[ast.Call | ast.Constant]:
-    return [*probe.nodes(ast.Call), *probe.nodes(ast.Constant)]
+    givers: list[ast.Call | ast.Constant] = [*probe.nodes(ast.Call), *probe.nodes(ast.Constant)]
+    return frozenset(node.lineno for node in givers if _may_give_credentials(node))
 
 
 def _may_give_credentials(node: ast.Call | ast.Constant) -> bool:

@@ -72,7 +72,7 @@ def _has_candidate_call(probe: FileProbe) -> bool:
         _surely_has_region(source, start, names) for start in _call_openings(source)
     ):
         return False
-    return probe.tree is None or any(_candidate_calls(probe))
+    return probe.tree is None or bool(probe.once(lines_of_clients))
 
 
 # --- Stage 1: bytes ------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def _string_end(source: bytes, start: int, end: int) -> Optional[int]:
 
 def lines_of_clients(probe: FileProbe) -> frozenset[int]:
     """Where a CL3xx finding can start: each client call that may lack a region."""
-    return frozenset(call.lineno for call in _candidate_calls(probe)) if probe.tree is not None else frozenset()
+    return frozenset(call.lineno for call in _candidate_calls(probe))
 
 
 def lines_of_module_region_facts(probe: FileProbe) -> frozenset[int]:

@@ -23,15 +23,11 @@ CATCHING_NAMES = frozenset({"ClientError", "BotoCoreError", "Exception", "BaseEx
 
 
 def may_hold_retry(probe: FileProbe) -> bool:
-    return probe.tree is None or bool(lines_with_retry_shape(probe))
+    return probe.tree is None or bool(probe.once(lines_with_retry_shape))
 
 
 def lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
     """Where a CL4xx finding can start: each loop, decorated function or handler of a retry shape."""
-    return probe.once(_lines_with_retry_shape)  # every rule of the family asks about the same file
-
-
-def _lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
     tree = probe.tree
     if tree is None:
         return frozenset()
