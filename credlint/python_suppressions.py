@@ -9,9 +9,10 @@ from libcst.metadata import PositionProvider
 
 from credlint.finding import Finding
 from credlint.suppressions import parse_suppression
+from credlint.visitor_methods import MethodsByClass
 
 
-class SuppressionCollector(cst.BatchableCSTVisitor):
+class SuppressionCollector(MethodsByClass):
     """Collects suppression comments and statement spans in the same visit as the rules."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)

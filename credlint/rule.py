@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 import libcst as cst
@@ -13,28 +12,17 @@ from libcst.metadata.base_provider import ProviderT
 from credlint.chain import Explanation
 from credlint.finding import Finding, Severity, Span, make_finding
 from credlint.settings import FileContext
+from credlint.visitor_methods import MethodsByClass
 
 if TYPE_CHECKING:
     from credlint.rule_info import RuleInfo
-
-
-@functools.cache
-def _visitor_names(rule_class: type[Rule]) -> tuple[str, ...]:
-    """The names of the methods a batched visit calls, without LibCST's empty stubs."""
-    return tuple(
-        name
-        for name in dir(rule_class)
-        if name.startswith(("visit_", "leave_"))
-        and callable(method := getattr(rule_class, name))
-        and not getattr(method, "_is_no_op", False)
-    )
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:
     return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)
 
 
-class Rule(cst.BatchableCSTVisitor):
+class Rule(MethodsByClass):
     """A check. Subclasses visit nodes and call report(); the registry supplies `info`."""
 
     info: ClassVar[RuleInfo]
@@ -45,11 +33,6 @@ class Rule(cst.BatchableCSTVisitor):
         super().__init__()
         self.context = context
         self.findings: list[Finding] = []
-
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
-        """The visit_ and leave_ methods, as LibCST's own version finds them by inspecting every
-        member of the instance for every file; which they are depends on the class alone."""
-        return {name: getattr(self, name) for name in _visitor_names(type(self))}
 
     def line_of(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line

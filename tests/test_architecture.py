@@ -126,6 +126,7 @@ SHARED_MODULES = (
     "rule_info",
     "secrets",
     "slicing",
+    "visitor_methods",
     "settings",
     "span_rule",
     "suppressions",

@@ -9,10 +9,12 @@ import libcst as cst
 from libcst.metadata import BatchableMetadataProvider, Scope, ScopeProvider
 from libcst.metadata.base_provider import ProviderT
 
+from credlint.visitor_methods import MethodsByClass
+
 MAX_RESOLUTION_DEPTH = 6
 
 
-class AssignedValueProvider(BatchableMetadataProvider[cst.BaseExpression]):
+class AssignedValueProvider(MethodsByClass, BatchableMetadataProvider[cst.BaseExpression]):
     """Maps each Name that is the target of an assignment to the expression assigned to it."""
 
     def visit_Assign(self, node: cst.Assign) -> None:

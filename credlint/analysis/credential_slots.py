@@ -28,6 +28,7 @@ from credlint.analysis.sdk import (
     classify_call,
 )
 from credlint.chain import ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CredentialPlacement
+from credlint.visitor_methods import MethodsByClass
 
 # SDK parameters and the credential each carries. ref. boto3/botocore signatures (sdk.py).
 SDK_PARAMETER_SLOTS = {
@@ -118,7 +119,7 @@ def normalise_name(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
-class CredentialSlotProvider(BatchableMetadataProvider[object]):
+class CredentialSlotProvider(MethodsByClass, BatchableMetadataProvider[object]):
     """Sets, on each literal that reaches a credential slot, its uses; on the Module, all slots."""
 
     METADATA_DEPENDENCIES = (*BINDING_PROVIDERS, PositionProvider)
