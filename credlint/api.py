@@ -296,11 +296,12 @@ def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors:
         findings.extend(result.findings)
         if result.error is not None:
             errors.append(result.error)
+    used: set[str] = set().union(*{job.codes for job in file_jobs})  # most jobs share one tuple of codes
     return Report(
         findings=tuple(sorted(findings, key=lambda finding: finding.sort_key)),
         errors=tuple(sorted(errors, key=lambda error: error.path)),
         files_checked=len(file_jobs),
-        rules_run=tuple(code for code in RULES if any(code in job.codes for job in file_jobs)),
+        rules_run=tuple(code for code in RULES if code in used),
         timings=tuple((job.display, result.seconds) for job, result in zip(file_jobs, results)),
     )
 

@@ -39,10 +39,10 @@ _NOT_KEPT = frozenset({"timeout", "internal-error", "worker-died"})
 
 def key_of(job: FileJob, source: bytes) -> Optional[str]:
     """The entry's name; None when this machine has no key to sign it with (no cache then)."""
-    salt = _machine_key()
-    if salt is None:
+    signed = _signed_code_identity()
+    if signed is None:
         return None
-    digest = hmac.new(salt, _code_identity().encode(), hashlib.sha256)
+    digest = signed.copy()
     for part in (job.display, job.kind, ",".join(job.codes), repr(job.settings), str(job.max_file_size)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(source)
@@ -126,6 +126,14 @@ def _machine_key() -> Optional[bytes]:
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _signed_code_identity() -> Optional[hmac.HMAC]:
+    """The HMAC of credlint's code identity under this user's key, which every entry's starts
+    from: computed once per run, not once per file."""
+    salt = _machine_key()
+    return hmac.new(salt, _code_identity().encode(), hashlib.sha256) if salt is not None else None
 
 
 @functools.lru_cache(maxsize=1)
