@@ -62,7 +62,7 @@ def relevant_source(
     if probe.tree is None:
         return text
     parts = probe.once(_parts_of)
-    kept = _kept(parts, _parts_at(parts, seed_lines), _parts_at(parts, facts), by_member)
+    kept = _kept(parts, _parts_holding(probe, seed_lines), _parts_holding(probe, facts), by_member)
     if len(kept) == len(parts):
         return text
     lines = _lines_of(text)
@@ -85,22 +85,26 @@ def relevant_source(
 def lines_by_part(probe: FileProbe, lines: Iterable[int]) -> tuple[dict[int, frozenset[int]], frozenset[int]]:
     """The lines grouped by the innermost part that holds them (parts by index, in order), and
     the lines no part holds (comments between parts)."""
-    parts = probe.once(_parts_of)
     grouped: dict[int, set[int]] = {}
     outside: set[int] = set()
     for line in lines:
-        found = _parts_at(parts, [line])
-        if found:
-            grouped.setdefault(found.pop(), set()).add(line)
-        else:
+        part = part_of_line(probe, line)
+        if part is None:
             outside.add(line)
+        else:
+            grouped.setdefault(part, set()).add(line)
     return {index: frozenset(held) for index, held in sorted(grouped.items())}, frozenset(outside)
 
 
 def part_of_line(probe: FileProbe, line: int) -> Optional[int]:
-    """The innermost part that holds the line, by index."""
-    found = _parts_at(probe.once(_parts_of), [line])
-    return found.pop() if found else None
+    """The innermost part that holds the line, by index; None for a line between parts (a comment),
+    which is never left out."""
+    parts, starts = probe.once(_parts_of), probe.once(_first_lines_of)
+    index = bisect.bisect_right(starts, line) - 1
+    while index >= 0 and not parts[index].first_line <= line <= parts[index].last_line:
+        owner = parts[index].owner
+        index = owner if owner is not None else -1
+    return index if index >= 0 else None
 
 
 def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int]:
@@ -112,6 +116,10 @@ def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int
 
 def _parts_of(probe: FileProbe) -> list[_Part]:
     return _parts(probe.tree) if probe.tree is not None else []
+
+
+def _first_lines_of(probe: FileProbe) -> list[int]:
+    return [part.first_line for part in probe.once(_parts_of)]
 
 
 def _parts(tree: ast.Module) -> list[_Part]:
@@ -191,18 +199,8 @@ def _plain(names: set[str]) -> frozenset[str]:
     return frozenset(name for name in names if not (name.startswith("__") and name.endswith("__")))
 
 
-def _parts_at(parts: list[_Part], lines: Iterable[int]) -> set[int]:
-    """The innermost part spanning each line; lines between parts (comments) are never left out."""
-    starts = [part.first_line for part in parts]
-    found = set()
-    for line in lines:
-        index = bisect.bisect_right(starts, line) - 1
-        while index >= 0 and not parts[index].first_line <= line <= parts[index].last_line:
-            owner = parts[index].owner
-            index = owner if owner is not None else -1
-        if index >= 0:
-            found.add(index)
-    return found
+def _parts_holding(probe: FileProbe, lines: Iterable[int]) -> set[int]:
+    return {part for line in lines if (part := part_of_line(probe, line)) is not None}
 
 
 def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: bool) -> set[int]:
