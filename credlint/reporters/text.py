@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from functools import lru_cache
 from typing import IO
 
 from credlint.api import Report
@@ -52,7 +53,7 @@ class TextRenderer:
         return head + "\n" + self.explanation(finding.explanation)
 
     def explanation(self, explanation: Explanation) -> str:
-        lines = _wrap(explanation.summary, INDENT)
+        lines = list(_wrap(explanation.summary, INDENT))
         if explanation.steps:
             heading = CHAIN_HEADINGS.get(explanation.chain, f"{explanation.chain} chain, first link that answers wins:")
             lines.append(f"{INDENT}{heading}")
@@ -105,8 +106,10 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+@lru_cache(maxsize=1024)
+def _wrap(text: str, indent: str) -> tuple[str, ...]:
+    """Wrapped once per distinct text: findings of one rule often share their explanation."""
+    return tuple(textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")) or (indent,)
 
 
 def render(report: Report, *, colour: bool, explain: bool) -> str:
