@@ -9,6 +9,7 @@ from typing import Optional
 
 import libcst as cst
 
+from credlint.analysis.syntax_children import code_children
 from credlint.checks.retry.aws_calls import SdkRetries, aws_calls, sdk_retries_of
 from credlint.checks.retry.conditions import CodeTest, Condition, Known, verdict
 from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader
@@ -181,7 +182,7 @@ def _reads_outside_logging(node: cst.CSTNode, names: set[str]) -> bool:
         return _reads_outside_logging(node.value, names)
     if isinstance(node, cst.Arg):
         return _reads_outside_logging(node.value, names)
-    return any(_reads_outside_logging(child, names) for child in node.children)
+    return any(_reads_outside_logging(child, names) for child in code_children(node))
 
 
 def _is_logging(call: cst.Call) -> bool:

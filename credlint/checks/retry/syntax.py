@@ -11,6 +11,7 @@ import libcst as cst
 from libcst.metadata import Scope, ScopeProvider
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, single_bound_value
+from credlint.analysis.syntax_children import code_children
 
 Loop = Union[cst.For, cst.While]
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
@@ -29,18 +30,20 @@ def statements(suite: cst.BaseSuite) -> list[cst.CSTNode]:
     return found
 
 
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
 def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
-    """node and its descendants in source order, not entering nested functions, classes or lambdas
-    unless asked. A stack rather than recursion: nested generators cost a step per level per node."""
+    """node and the code under it in source order, not entering nested functions, classes or
+    lambdas unless asked. A stack rather than recursion: nested generators cost a step per level
+    per node."""
     pending = [node]
     while pending:
         current = pending.pop()
         yield current
-        children = current.children
+        children = reversed(code_children(current))
         pending.extend(
-            child
-            for child in reversed(children)
-            if into_functions or not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+            children if into_functions else (child for child in children if not isinstance(child, _NESTED_SCOPES))
         )
 
 
@@ -55,7 +58,7 @@ def names_read(expr: cst.CSTNode) -> Iterator[str]:
     if isinstance(expr, cst.Arg):
         yield from names_read(expr.value)
         return
-    for child in expr.children:
+    for child in code_children(expr):
         yield from names_read(child)
 
 
