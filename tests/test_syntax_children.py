@@ -35,7 +35,7 @@ REORDERED = """
 @retry(stop=stop_after_attempt(3))
 class Poller(Base, metaclass=Meta):
     @staticmethod
-    async def poll(client, *, delay: int = 1) -> dict:
+    async def poll(client, /, region=default(), *, delay: int = 1) -> dict:
         value = time.sleep(delay) if ready() else time.sleep(backoff(delay))
         call(key=first(), *rest)
         try:
@@ -47,6 +47,9 @@ class Poller(Base, metaclass=Meta):
                 pass
         from . import sibling
         return {}
+
+
+type Pair[K] = tuple[K, K]
 """
 
 
@@ -78,6 +81,12 @@ def test_reordered_fields_come_back_in_source_order() -> None:
     assert calls.index("time.sleep(delay)") < calls.index("ready()") < calls.index("time.sleep(backoff(delay))")
     assert calls.index("first()") < calls.index("errors()") < calls.index("handle(error)")
     assert calls.index("check(kind)") == len(calls) - 1
+    parameters = next(node for node in _code_nodes(module) if isinstance(node, cst.Parameters))
+    assert [node.name.value for node in code_children(parameters) if isinstance(node, cst.Param)] == [
+        "client",
+        "region",
+        "delay",
+    ]
     _assert_same_as_libcst(REORDERED)
 
 

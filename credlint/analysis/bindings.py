@@ -6,9 +6,11 @@ from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, Scope, ScopeProvider
+from libcst.metadata import BatchableMetadataProvider
 from libcst.metadata.base_provider import ProviderT
 
+from credlint.analysis.binding_table import BindingTableProvider
+from credlint.analysis.name_scopes import Binding, NameScope
 from credlint.visitor_methods import MethodsByClass
 
 MAX_RESOLUTION_DEPTH = 6
@@ -40,38 +42,39 @@ class AssignedValueProvider(MethodsByClass, BatchableMetadataProvider[cst.BaseEx
                     self._bind(sub_target, sub_value)
 
 
-BINDING_PROVIDERS: Sequence[ProviderT] = (ScopeProvider, AssignedValueProvider)
+BINDING_PROVIDERS: Sequence[ProviderT] = (BindingTableProvider, AssignedValueProvider)
+
+
+def scope_of(owner: cst.MetadataDependent, node: cst.CSTNode) -> Optional[NameScope]:
+    """The scope node is read or bound in, from the module's binding table."""
+    scope = owner.get_metadata(BindingTableProvider, node, None)
+    return scope if isinstance(scope, NameScope) else None
+
+
+def bindings_of(owner: cst.MetadataDependent, name: cst.Name) -> set[Binding]:
+    """Every binding of the name its scope can see, wherever in the scope it is made."""
+    scope = scope_of(owner, name)
+    return scope[name.value] if scope is not None else set()
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
-    """The dotted names node may refer to, with import aliases undone (`b3.client` -> `boto3.client`).
-
-    Asked of the scope directly: QualifiedNameProvider would cost a traversal of the whole tree
-    to answer for every node, and rules ask about a few call targets.
-    """
-    scope = owner.get_metadata(ScopeProvider, node, None)
-    if not isinstance(scope, Scope):
-        return set()
-    return {qualified.name for qualified in scope.get_qualified_names_for(node)}
+    """The dotted names node may refer to, with import aliases undone (`b3.client` -> `boto3.client`)."""
+    scope = scope_of(owner, node)
+    return {qualified.name for qualified in scope.qualified_names_for(node)} if scope is not None else set()
 
 
 def bound_values(owner: cst.MetadataDependent, name: cst.Name) -> Iterator[Optional[cst.BaseExpression]]:
-    """Every expression the name may hold where it is read, through LibCST's scope analysis.
+    """Every expression the name may hold where it is read.
 
     None stands for a binding whose value is not an expression in this module: a parameter,
     an import, a loop target, a builtin.
     """
-    scope = owner.get_metadata(ScopeProvider, name, None)
-    if not isinstance(scope, Scope):
+    bindings = bindings_of(owner, name)
+    if not bindings:
         yield None
-        return
-    assignments = scope[name.value]
-    if not assignments:
-        yield None
-    for assignment in assignments:
-        target = getattr(assignment, "node", None)
-        value = owner.get_metadata(AssignedValueProvider, target, None) if isinstance(target, cst.Name) else None
-        yield value
+    for binding in bindings:
+        target = binding.node
+        yield owner.get_metadata(AssignedValueProvider, target, None) if isinstance(target, cst.Name) else None
 
 
 def single_bound_value(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:

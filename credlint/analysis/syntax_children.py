@@ -51,6 +51,8 @@ _SOURCE_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
     cst.ExceptHandler: ("type", "name", "body"),
     cst.ExceptStarHandler: ("type", "name", "body"),
     cst.MatchCase: ("pattern", "guard", "body"),
+    cst.Parameters: ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg"),
+    cst.TypeAlias: ("name", "type_parameters", "value"),
 }
 
 
@@ -65,13 +67,24 @@ def _code_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
     )
 
 
+_node_types: dict[type[object], bool] = {}
+
+
+def _is_node_type(value_type: type[object]) -> bool:
+    """Asked once per type: CSTNode is an ABC, and isinstance against one is slow."""
+    known = _node_types.get(value_type)
+    if known is None:
+        known = _node_types[value_type] = issubclass(value_type, cst.CSTNode)
+    return known
+
+
 def code_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The nodes of code directly under node, in the order they are written."""
     found: list[cst.CSTNode] = []
     for name in _code_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif isinstance(value, (tuple, list)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode))
+        value: object = getattr(node, name)
+        if isinstance(value, (tuple, list)):
+            found.extend(item for item in value if _is_node_type(type(item)))
+        elif _is_node_type(type(value)):
+            found.append(value)  # type: ignore[arg-type]  # a CSTNode: _is_node_type said so
     return found

@@ -3,7 +3,7 @@
 A read is `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)` (through any import alias), a
 lookup in python-dotenv's `dotenv_values(...)`, python-decouple's `config(...)`, or an environs /
 django-environ `Env` call. Values are followed through names, parameter defaults, `or`, `if`-`else`,
-f-strings and small helper functions of the module, with LibCST's scope analysis.
+f-strings and small helper functions of the module, through its binding table.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource, Scope, ScopeProvider
+from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import AssignedValueProvider, single_bound_value
+from credlint.analysis.bindings import AssignedValueProvider, bindings_of, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
 
 # Where a read takes its value from.
@@ -62,12 +62,12 @@ MAX_FOLLOW_DEPTH = 10
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
     """The dotted names node refers to through an import or a builtin; a local `os = Settings()`
     is not the os module (bindings.qualified_names keeps local names too)."""
-    scope = owner.get_metadata(ScopeProvider, node, None)
-    if not isinstance(scope, Scope):
+    scope = scope_of(owner, node)
+    if scope is None:
         return set()
     return {
         qualified.name
-        for qualified in scope.get_qualified_names_for(node)
+        for qualified in scope.qualified_names_for(node)
         if qualified.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
     }
 
@@ -228,10 +228,7 @@ def _fold_name(
 
 def _binding_nodes(owner: cst.MetadataDependent, name: cst.Name) -> list[Optional[cst.CSTNode]]:
     """The nodes that bind name where it is read: assignment targets, parameters, function definitions."""
-    scope = owner.get_metadata(ScopeProvider, name, None)
-    if not isinstance(scope, Scope):
-        return []
-    return [getattr(assignment, "node", None) for assignment in scope[name.value]]
+    return [binding.node for binding in bindings_of(owner, name)]
 
 
 class _ValueWalker:

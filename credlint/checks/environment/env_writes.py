@@ -1,6 +1,6 @@
 """Where Python code puts AWS credential variables into an environment: shared by CL201 and CL203.
 
-Names, keys and values are followed through LibCST's scope analysis (aliases of os.environ,
+Names, keys and values are followed through the module's binding table (aliases of os.environ,
 module constants, f-strings, dicts built up in the module), so both rules see one model.
 """
 
@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from typing import ClassVar, Optional, Union
 
 import libcst as cst
-from libcst.metadata import PositionProvider, Scope, ScopeProvider
+from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
-from libcst.metadata.scope_provider import BaseAssignment
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, bound_values, qualified_names
+from credlint.analysis.bindings import (
+    BINDING_PROVIDERS,
+    MAX_RESOLUTION_DEPTH,
+    bindings_of,
+    bound_values,
+    qualified_names,
+)
 from credlint.analysis.literals import ENV_READERS, fold_string
 from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES
@@ -226,11 +231,11 @@ class MappingModel:
         return found
 
     def mutations_of(self, name: cst.Name) -> Iterator[Mutation]:
-        bindings = assignments_of(self.owner, name)
+        bindings = bindings_of(self.owner, name)
         if not bindings:
             return
         for mutation in self.mutations:
-            if mutation.receiver.value == name.value and assignments_of(self.owner, mutation.receiver) & bindings:
+            if mutation.receiver.value == name.value and bindings_of(self.owner, mutation.receiver) & bindings:
                 yield mutation
 
     def mutation_entries(self, mutation: Mutation, depth: int) -> list[CredentialEntry]:
@@ -256,11 +261,6 @@ def call_entries(model: MappingModel, call: cst.Call, depth: int = 0) -> list[Cr
         variable = credential_variable(model.owner, positional[0]) if len(positional) == 2 else None
         return [CredentialEntry(variable, positional[0], positional[1])] if variable else []
     return []
-
-
-def assignments_of(owner: cst.MetadataDependent, name: cst.Name) -> set[BaseAssignment]:
-    scope = owner.get_metadata(ScopeProvider, name, None)
-    return set(scope[name.value]) if isinstance(scope, Scope) else set()
 
 
 def restores_environ(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:

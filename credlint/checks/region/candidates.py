@@ -1,7 +1,7 @@
 """The cheap candidate pass for the region rules: could this file create a client with no region?
 
-Region rules need LibCST's scope analysis, which costs several times a parse, and most AWS code
-passes a region to every client. Two stages decide, each judging more loosely than the rules so
+Region rules need a LibCST parse and the module's bindings, which cost several `ast` parses, and
+most AWS code passes a region to every client. Two stages decide, each judging more loosely than the rules so
 that a skipped file never holds a finding:
 
 1. bytes: every `client(`/`resource(`/`create_client(` call whose arguments are read with a small

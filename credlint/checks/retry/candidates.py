@@ -1,6 +1,6 @@
 """The cheap candidate pass for the retry rules (CL4xx): could this file hold a retry?
 
-The retry rules need LibCST's scope analysis, and their triggers (`ClientError`, `Exception`,
+The retry rules need a LibCST parse and the module's binding table, and their triggers (`ClientError`, `Exception`,
 `except:`) occur in most AWS code. A stdlib `ast` walk keeps only the files with a shape that
 sites.py and libraries.py can report, judged more loosely than they judge them, so that a skipped
 file never holds a finding: a loop that can stop on success, around a try statement with an

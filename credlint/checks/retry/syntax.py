@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 import libcst as cst
-from libcst.metadata import Scope, ScopeProvider
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, single_bound_value
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
 from credlint.analysis.syntax_children import code_children
 
 Loop = Union[cst.For, cst.While]
@@ -30,7 +29,7 @@ def statements(suite: cst.BaseSuite) -> list[cst.CSTNode]:
     return found
 
 
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_NESTED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
@@ -43,7 +42,7 @@ def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CST
         yield current
         children = reversed(code_children(current))
         pending.extend(
-            children if into_functions else (child for child in children if not isinstance(child, _NESTED_SCOPES))
+            children if into_functions else (child for child in children if type(child) not in _NESTED_SCOPES)
         )
 
 
@@ -102,14 +101,9 @@ def int_parameter_default(owner: cst.MetadataDependent, name: cst.Name, depth: i
 
 def parameter_default(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:
     """The default of the parameter a name reads, when the name is bound only as that parameter."""
-    scope = owner.get_metadata(ScopeProvider, name, None)
-    if not isinstance(scope, Scope):
-        return None
-    assignments = list(scope[name.value])
-    if len(assignments) == 1:
-        node = getattr(assignments[0], "node", None)
-        if isinstance(node, cst.Param):
-            return node.default
+    bindings = list(bindings_of(owner, name))
+    if len(bindings) == 1 and isinstance(bindings[0].node, cst.Param):
+        return bindings[0].node.default
     return None
 
 
