@@ -77,6 +77,7 @@ class _TableBuilder:
         self.scope: NameScope = ModuleScope()
         self.reads: list[tuple[Read, Optional[cst.Attribute]]] = []
         self.attribute_chains: list[Optional[cst.Attribute]] = [None]
+        self.assigned: dict[cst.CSTNode, cst.BaseExpression] = {}  # target name -> its value
 
     def build(self, module: cst.Module) -> None:
         self.visit(module, Context.LOAD)
@@ -117,7 +118,7 @@ class _TableBuilder:
 
     def visit_Name(self, node: cst.Name, context: Context) -> None:
         if context is Context.STORE:
-            self.scope.bind(node.value, node)
+            self.scope.bind(node.value, node, value=self.assigned.pop(node, None))
         else:
             self.reads.append((Read(node, self.scope), self.attribute_chains[-1]))
 
@@ -145,12 +146,27 @@ class _TableBuilder:
     def visit_Arg(self, node: cst.Arg, context: Context) -> None:
         self.visit(node.value, context)
 
+    def note_value(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """Pairs the names of a target with the parts of the value they take, `a, b = 1, 2` too."""
+        if isinstance(target, cst.Name):
+            self.assigned[target] = value
+        elif isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            targets = [element.value for element in target.elements]
+            values = [element.value for element in value.elements]
+            starred = any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
+            if len(targets) == len(values) and not starred:
+                for sub_target, sub_value in zip(targets, values):
+                    self.note_value(sub_target, sub_value)
+
     def visit_Assign(self, node: cst.Assign, context: Context) -> None:
         for target in node.targets:
+            self.note_value(target.target, node.value)
             self.visit(target, Context.STORE)
         self.visit(node.value, context)
 
     def visit_AnnAssign(self, node: cst.AnnAssign, context: Context) -> None:
+        if node.value is not None:
+            self.note_value(node.target, node.value)
         self.visit(node.target, Context.STORE)
         self.visit(node.annotation, context)
         if node.value is not None:
@@ -162,6 +178,7 @@ class _TableBuilder:
         self.visit(node.value, context)
 
     def visit_NamedExpr(self, node: cst.NamedExpr, context: Context) -> None:
+        self.note_value(node.target, node.value)
         self.visit(node.target, Context.STORE)
         self.visit(node.value, context)
 

@@ -1,4 +1,5 @@
-"""Which expression each name was bound to, so rules can follow constants across a module."""
+"""What a name refers to and which expression it was bound to, so rules can follow constants and
+import aliases across a module."""
 
 from __future__ import annotations
 
@@ -6,43 +7,15 @@ from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.binding_table import BindingTableProvider
 from credlint.analysis.name_scopes import Binding, NameScope
-from credlint.visitor_methods import MethodsByClass
 
 MAX_RESOLUTION_DEPTH = 6
 
 
-class AssignedValueProvider(MethodsByClass, BatchableMetadataProvider[cst.BaseExpression]):
-    """Maps each Name that is the target of an assignment to the expression assigned to it."""
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node.value)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind(node.target, node.value)
-
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.set_metadata(target, value)
-        elif isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
-            targets = [element.value for element in target.elements]
-            values = [element.value for element in value.elements]
-            starred = any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
-            if len(targets) == len(values) and not starred:
-                for sub_target, sub_value in zip(targets, values):
-                    self._bind(sub_target, sub_value)
-
-
-BINDING_PROVIDERS: Sequence[ProviderT] = (BindingTableProvider, AssignedValueProvider)
+BINDING_PROVIDERS: Sequence[ProviderT] = (BindingTableProvider,)
 
 
 def scope_of(owner: cst.MetadataDependent, node: cst.CSTNode) -> Optional[NameScope]:
@@ -73,8 +46,7 @@ def bound_values(owner: cst.MetadataDependent, name: cst.Name) -> Iterator[Optio
     if not bindings:
         yield None
     for binding in bindings:
-        target = binding.node
-        yield owner.get_metadata(AssignedValueProvider, target, None) if isinstance(target, cst.Name) else None
+        yield binding.value
 
 
 def single_bound_value(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:

@@ -20,11 +20,19 @@ class Binding:
     """A name bound in a scope by a node of this module: an assignment target, a parameter, a
     definition; a builtin has no node. `index` orders it among the scope's binding steps."""
 
-    def __init__(self, name: str, scope: NameScope, node: Optional[cst.CSTNode], index: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        scope: NameScope,
+        node: Optional[cst.CSTNode],
+        index: int,
+        value: Optional[cst.BaseExpression] = None,
+    ) -> None:
         self.name = name
         self.scope = scope
         self.node = node
         self.index = index
+        self.value = value  # the expression assigned, for `name = ...`, `name: T = ...`, `(name := ...)`
 
     def qualified_names(self, full_name: str) -> set[QualifiedName]:
         prefix = self.scope.name_prefix
@@ -107,9 +115,11 @@ class NameScope:
         self.redirects: dict[str, NameScope] = {}  # `global x` / `nonlocal x`
         self.name_prefix = ""
 
-    def bind(self, name: str, node: cst.CSTNode, kind: type[Binding] = Binding) -> None:
+    def bind(
+        self, name: str, node: cst.CSTNode, kind: type[Binding] = Binding, value: Optional[cst.BaseExpression] = None
+    ) -> None:
         target = self.binding_target(name)
-        target.bindings.setdefault(name, set()).add(kind(name, target, node, target.steps))
+        target.bindings.setdefault(name, set()).add(kind(name, target, node, target.steps, value))
 
     def binding_target(self, name: str) -> NameScope:
         if name in self.redirects:

@@ -15,7 +15,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import AssignedValueProvider, bindings_of, scope_of, single_bound_value
+from credlint.analysis.bindings import bindings_of, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
 
 # Where a read takes its value from.
@@ -275,17 +275,16 @@ class _ValueWalker:
             self._walk_container(expr, given, depth)
 
     def _walk_name(self, name: cst.Name, given: Mapping[cst.Param, cst.BaseExpression], depth: int) -> None:
-        for binding in _binding_nodes(self.owner, name):
-            if isinstance(binding, cst.Param):
+        for binding in bindings_of(self.owner, name):
+            node = binding.node
+            if isinstance(node, cst.Param):
                 # A parameter's origin is unknown, unless a helper call supplies it or it has a default.
-                if binding in given:
-                    self.walk(given[binding], {}, depth + 1)
-                elif binding.default is not None:
-                    self.walk(binding.default, given, depth + 1)
-            elif isinstance(binding, cst.Name):
-                value = self.owner.get_metadata(AssignedValueProvider, binding, None)
-                if isinstance(value, cst.BaseExpression):
-                    self.walk(value, given, depth + 1)
+                if node in given:
+                    self.walk(given[node], {}, depth + 1)
+                elif node.default is not None:
+                    self.walk(node.default, given, depth + 1)
+            elif binding.value is not None:
+                self.walk(binding.value, given, depth + 1)
 
     def _walk_call(self, call: cst.Call, given: Mapping[cst.Param, cst.BaseExpression], depth: int) -> None:
         func = call.func
