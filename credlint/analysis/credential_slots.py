@@ -1,7 +1,7 @@
 """Where credentials enter code: SDK parameters, credential dict keys and credential-named bindings.
 
 A metadata provider, so that every credential rule sees the same slots and the literal values
-that reach them, found once per file.
+that reach them, found once per file in one walk of its own (no LibCST visit).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import BatchableMetadataProvider, PositionProvider
+from libcst.metadata import BaseMetadataProvider, PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, qualified_names
@@ -27,8 +27,8 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
+from credlint.analysis.syntax_children import code_nodes
 from credlint.chain import ACCESS_KEY_ID, SECRET_ACCESS_KEY, SESSION_TOKEN, CredentialPlacement
-from credlint.visitor_methods import MethodsByClass
 
 # SDK parameters and the credential each carries. ref. boto3/botocore signatures (sdk.py).
 SDK_PARAMETER_SLOTS = {
@@ -119,7 +119,7 @@ def normalise_name(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
-class CredentialSlotProvider(MethodsByClass, BatchableMetadataProvider[object]):
+class CredentialSlotProvider(BaseMetadataProvider[object]):
     """Sets, on each literal that reaches a credential slot, its uses; on the Module, all slots."""
 
     METADATA_DEPENDENCIES = (*BINDING_PROVIDERS, PositionProvider)
@@ -128,6 +128,22 @@ class CredentialSlotProvider(MethodsByClass, BatchableMetadataProvider[object]):
         super().__init__()
         self._slots: list[CredentialSlot] = []
         self._uses_aws = False
+
+    def _gen_impl(self, module: cst.Module) -> None:
+        visits = {
+            cst.Import: self.visit_Import,
+            cst.ImportFrom: self.visit_ImportFrom,
+            cst.Call: self.visit_Call,
+            cst.Dict: self.visit_Dict,
+            cst.Param: self.visit_Param,
+            cst.Assign: self.visit_Assign,
+            cst.AnnAssign: self.visit_AnnAssign,
+        }
+        for node in code_nodes(module):
+            visit = visits.get(type(node))
+            if visit is not None:
+                visit(node)  # type: ignore[operator]  # the visit method of node's own type
+        self.leave_Module(module)
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:

@@ -8,6 +8,7 @@ there. Whitespace, brackets, punctuation and comments are left out: no analysis 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from functools import cache
 
 import libcst as cst
@@ -88,3 +89,12 @@ def code_children(node: cst.CSTNode) -> list[cst.CSTNode]:
         elif _is_node_type(type(value)):
             found.append(value)  # type: ignore[arg-type]  # a CSTNode: _is_node_type said so
     return found
+
+
+def code_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """root and every node of code under it, in the order LibCST visits them."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(reversed(code_children(node)))
