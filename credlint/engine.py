@@ -211,6 +211,7 @@ def _analyse(
     """The LibCST parse of text and every rule in one batched visit."""
     import libcst as cst
 
+    from credlint.metadata_wrapper import DirectMetadataWrapper
     from credlint.python_suppressions import SuppressionCollector
 
     path = context.path
@@ -225,7 +226,7 @@ def _analyse(
         return FileResult(findings=(failure,) if report_parse_error else ())
 
     collector = SuppressionCollector() if any(probe.contains(t) for t in SUPPRESSION_TRIGGERS) else None
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    wrapper = DirectMetadataWrapper(module, unsafe_skip_copy=True)
     visitors = [rule_class(context) for _, rule_class in rule_classes]
     failures: list[RuleFailure] = []
     try:
