@@ -34,6 +34,7 @@ class PathFilter:
     def __init__(self) -> None:
         self._config_specs: dict[int, pathspec.PathSpec[Pattern]] = {}
         self._gitignores: dict[Path, Optional[pathspec.PathSpec[Pattern]]] = {}
+        self._gitignores_by_directory: dict[Path, tuple[tuple[Path, pathspec.PathSpec[Pattern]], ...]] = {}
 
     def _config_spec(self, config: Config) -> pathspec.PathSpec[Pattern]:
         spec = self._config_specs.get(id(config))
@@ -51,15 +52,23 @@ class PathFilter:
         return self._config_spec(config).match_file(relative + ("/" if is_dir else ""))
 
     def ignored_by_git(self, path: Path, is_dir: bool) -> bool:
-        for directory in path.parents:
-            spec = self._gitignore(directory)
-            if spec is not None:
-                relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
-            if (directory / ".git").exists():
-                break
+        for directory, spec in self._gitignores_over(path.parent):
+            relative = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(relative):
+                return True
         return False
+
+    def _gitignores_over(self, directory: Path) -> tuple[tuple[Path, pathspec.PathSpec[Pattern]], ...]:
+        """The .gitignore files that apply in directory, up to its repository's root: found once
+        per directory rather than once per file."""
+        found = self._gitignores_by_directory.get(directory)
+        if found is None:
+            spec = self._gitignore(directory)
+            own = ((directory, spec),) if spec is not None else ()
+            at_root = (directory / ".git").exists() or directory.parent == directory
+            found = own if at_root else own + self._gitignores_over(directory.parent)
+            self._gitignores_by_directory[directory] = found
+        return found
 
     def _gitignore(self, directory: Path) -> Optional[pathspec.PathSpec[Pattern]]:
         if directory not in self._gitignores:
