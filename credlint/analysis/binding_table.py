@@ -109,11 +109,11 @@ class _TableBuilder:
         if _is_binding_step(type(node)):
             self.scope.steps += 1
 
-    def in_scope(self, scope: NameScope, *nodes: Optional[cst.CSTNode], context: Context = Context.LOAD) -> None:
+    def in_scope(self, scope: NameScope, *nodes: Optional[cst.CSTNode]) -> None:
         outer, self.scope = self.scope, scope
         for node in nodes:
             if node is not None:
-                self.visit(node, context)
+                self.visit(node, Context.LOAD)
         self.scope = outer
 
     def visit_Name(self, node: cst.Name, context: Context) -> None:
@@ -135,7 +135,7 @@ class _TableBuilder:
     def visit_Call(self, node: cst.Call, context: Context) -> None:
         self.attribute_chains.append(None)
         factory = {qualified.name for qualified in self.scope.qualified_names_for(node)} & _TYPE_FACTORIES
-        if factory:
+        if factory:  # as in LibCST, the name given to NewType or TypeVar is not read
             self.visit(node.func, context)
             for argument in node.args[1:]:
                 self.visit(argument, context)

@@ -105,10 +105,9 @@ class Read:
 class NameScope:
     """A module, class, function, lambda, comprehension or annotation scope, with its bindings."""
 
-    def __init__(self, parent: Optional[NameScope], name: Optional[str] = None) -> None:
+    def __init__(self, parent: Optional[NameScope]) -> None:
         self.parent: NameScope = parent if parent is not None else self
         self.module: NameScope = parent.module if parent is not None else self
-        self.name = name
         self.bindings: dict[str, set[Binding]] = {}
         self.steps = 0
         self.reads_by_node: dict[cst.CSTNode, set[Read]] = {}
@@ -180,19 +179,11 @@ class NameScope:
 
 
 class ModuleScope(NameScope):
+    """The module's scope; names it does not bind are looked up among the builtins."""
+
     def __init__(self) -> None:
         super().__init__(None)
         self.parent = BuiltinScope(self)
-
-    def __contains__(self, name: str) -> bool:
-        if name in self.bindings:
-            return bool(self.bindings[name])
-        return name in self.parent
-
-    def resolve(self, name: str, scope: NameScope) -> set[Binding]:
-        if name in self.bindings:
-            return self.bindings[name]
-        return self.visible_parent(scope).resolve(name, scope)
 
 
 class BuiltinScope(NameScope):
@@ -209,36 +200,37 @@ class BuiltinScope(NameScope):
         return self.bindings.get(name, set())
 
 
-class LocalScope(NameScope):
+class FunctionScope(NameScope):
+    """A function's or a lambda's scope: its names are qualified `function.<locals>.name`."""
+
     def __init__(self, parent: NameScope, name: Optional[str]) -> None:
-        super().__init__(parent, name)
+        super().__init__(parent)
         self.name_prefix = ".".join(filter(None, [parent.name_prefix, name, "<locals>"]))
 
 
-class FunctionScope(LocalScope):
-    pass
+class ClassScope(NameScope):
+    """A class body: hidden from the functions inside it, so a method's `region` is never the
+    class attribute."""
 
-
-class ClassScope(LocalScope):
-    def __init__(self, parent: NameScope, name: Optional[str]) -> None:
-        super().__init__(parent, name)
+    def __init__(self, parent: NameScope, name: str) -> None:
+        super().__init__(parent)
         self.name_prefix = ".".join(filter(None, [parent.name_prefix, name]))
 
     def visible_to(self, scope: NameScope) -> bool:
         return scope.parent is self and isinstance(scope, AnnotationScope)
 
 
-class ComprehensionScope(LocalScope):
+class ComprehensionScope(NameScope):
     def __init__(self, parent: NameScope) -> None:
-        super().__init__(parent, None)
+        super().__init__(parent)
         self.name_prefix = ".".join(filter(None, [parent.name_prefix, "<comprehension>"]))
 
 
-class AnnotationScope(LocalScope):
+class AnnotationScope(NameScope):
     """PEP 695 type parameters and type aliases: transparent to qualified names."""
 
     def __init__(self, parent: NameScope) -> None:
-        super().__init__(parent, None)
+        super().__init__(parent)
         self.name_prefix = parent.name_prefix
 
 
