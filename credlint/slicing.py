@@ -65,21 +65,34 @@ def relevant_source(
     kept = _kept(parts, _parts_holding(probe, seed_lines), _parts_holding(probe, facts), by_member)
     if len(kept) == len(parts):
         return text
-    lines = _lines_of(text)
-    left_out = [False] * (len(lines) + 2)
-    for index, part in enumerate(parts):
-        if index not in kept and (part.owner is None or part.owner in kept):
-            for line in range(part.first_line, min(part.last_line, len(lines)) + 1):
-                left_out[line] = True
+    lines, starts = _lines_of(text), _line_starts_of(text)
+    left_out = sorted(
+        (part.first_line, min(part.last_line, len(lines)))
+        for index, part in enumerate(parts)
+        if index not in kept and (part.owner is None or part.owner in kept)
+    )
     pieces: list[str] = []
-    number = 1
-    while number <= len(lines):
-        end = number
-        while left_out[number] and left_out[end + 1]:
-            end += 1
-        pieces.append(_placeholder(lines[number - 1 : end], "\r" in text) if left_out[number] else lines[number - 1])
-        number = end + 1
+    kept_from = 1  # the first line not yet written
+    for first, last in _joined(left_out):
+        pieces.append(text[starts[kept_from - 1] : starts[first - 1]])
+        pieces.append(_placeholder(lines[first - 1 : last], "\r" in text))
+        kept_from = last + 1
+    pieces.append(text[starts[kept_from - 1] :])
     return "".join(pieces)
+
+
+def _joined(ranges: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Sorted, disjoint line ranges with the adjacent ones joined: one placeholder for each run."""
+    run: Optional[tuple[int, int]] = None
+    for first, last in ranges:
+        if run is not None and first == run[1] + 1:
+            run = (run[0], last)
+            continue
+        if run is not None:
+            yield run
+        run = (first, last)
+    if run is not None:
+        yield run
 
 
 def lines_by_part(probe: FileProbe, lines: Iterable[int]) -> tuple[dict[int, frozenset[int]], frozenset[int]]:
@@ -229,6 +242,15 @@ def _first_line(statement: ast.stmt) -> int:
 def _lines_of(text: str) -> tuple[str, ...]:
     """The text's lines with their endings; the language server slices one text once per part."""
     return tuple(_LINE_END.split(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts_of(text: str) -> tuple[int, ...]:
+    """Where each line of the text starts, and where the text ends."""
+    starts = [0]
+    for line in _lines_of(text):
+        starts.append(starts[-1] + len(line))
+    return tuple(starts)
 
 
 def _placeholder(lines: Sequence[str], carriage_returns: bool) -> str:
