@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import functools
 import sys
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from typing import Callable, Optional, TypeVar
 
 Answer = TypeVar("Answer")
@@ -20,6 +21,23 @@ Node = TypeVar("Node", bound=ast.AST)
 PYTHON_RECURSION_LIMIT = 1000  # sys.getrecursionlimit() in a fresh interpreter
 TOO_DEEP = "the code is nested too deeply for Python to compile it"
 _NESTING_LIMITS = ("too many nested parentheses", "too many levels of indentation", TOO_DEEP)
+
+
+def walk_tree(root: ast.AST) -> Iterator[ast.AST]:
+    """The nodes under root in `ast.walk`'s order, in half its time: no generators per node."""
+    pending = deque([root])
+    take, add = pending.popleft, pending.append
+    while pending:
+        node = take()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                add(value)
+            elif value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        add(item)
+        yield node
 
 
 class FileProbe:
@@ -82,7 +100,7 @@ class FileProbe:
     def _nodes_by_type(self) -> dict[type[ast.AST], list[ast.AST]]:
         found: dict[type[ast.AST], list[ast.AST]] = defaultdict(list)
         if self.tree is not None:
-            for node in ast.walk(self.tree):
+            for node in walk_tree(self.tree):
                 found[type(node)].append(node)
         return found
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from credlint.prefilter import FileProbe
+from credlint.prefilter import FileProbe, walk_tree
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
@@ -165,7 +165,7 @@ def _part(
     members: set[str] = set()
     if isinstance(statement, FUNCTIONS):
         (defines if owner is None else members).add(statement.name)
-    for node in (inner for top in nodes for inner in ast.walk(top)):
+    for node in (inner for top in nodes for inner in walk_tree(top)):
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 names.add(node.id)

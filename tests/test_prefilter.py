@@ -3,6 +3,7 @@ gives the same findings."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from credlint.catalogue import examples, pages_directory
 from credlint.engine import lint_source
 from credlint.file_kinds import kind_by_name
+from credlint.prefilter import walk_tree
 from credlint.registry import RULES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,3 +76,12 @@ def test_prefilter_keeps_tricky_shapes(source: str) -> None:
     filtered = lint_source("tricky.py", source.encode(), list(RULES.values())).findings
     assert filtered, "every tricky shape holds a finding"
     assert filtered == lint_source("tricky.py", source.encode(), UNFILTERED).findings
+
+
+@pytest.mark.parametrize("package", ["credlint", "tests"])
+def test_walk_tree_meets_every_node_in_ast_walk_order(package: str) -> None:
+    root = Path(__file__).resolve().parent.parent / package
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_bytes())
+        assert [type(node) for node in walk_tree(tree)] == [type(node) for node in ast.walk(tree)], path
+        assert all(ours is theirs for ours, theirs in zip(walk_tree(tree), ast.walk(tree)))
