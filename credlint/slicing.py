@@ -9,7 +9,7 @@ body without its methods, and each other module-level statement. Kept are:
 - every module-level statement that is not a definition (imports, constants, module code, which
   any rule may read), and each part holding a seed line;
 - each part that names something a seed part binds (the callers of a seeded helper, the readers
-  of a seeded constant);
+  of a seeded constant), and so on up: the callers' callers;
 - until nothing changes, each part binding a name that needed code reads (helpers, predicates,
   base classes; for rules that look them up by name, methods called on self and attributes), and
   the class of each needed method; module code is needed, and what it reads with it, once needed
@@ -217,13 +217,17 @@ def _parts_holding(probe: FileProbe, lines: Iterable[int]) -> set[int]:
 
 
 def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: bool) -> set[int]:
-    """The seeds, what reads their names, the facts, and what all those need; module code stays in
-    any case, but what it names is needed only once something needed reads a name it binds.
-    Members and attributes count only for rules that look members up by name (by_member)."""
+    """The seeds, what reads their names and so on up, the facts, and what all those need; module
+    code stays in any case, but what it names is needed only once something needed reads a name
+    it binds. Members and attributes count only for rules that look members up by name (by_member)."""
     binds = [part.defines | part.members if by_member else part.defines for part in parts]
     reads = [part.names | part.attributes if by_member else part.names for part in parts]
-    seeded: frozenset[str] = frozenset().union(*(parts[index].defines for index in seeds))
-    needed = seeds | facts | {index for index in range(len(parts)) if reads[index] & seeded}
+    needed = seeds | facts
+    callers = seeds
+    while callers:  # the seed parts' callers, theirs, and so on: where the calling code decides
+        seeded: frozenset[str] = frozenset().union(*(parts[index].defines for index in callers))
+        callers = {index for index in range(len(parts)) if index not in needed and reads[index] & seeded}
+        needed |= callers
     while True:
         needed |= {part.owner for index in needed if (part := parts[index]).owner is not None}
         read: frozenset[str] = frozenset().union(*(reads[index] for index in needed))

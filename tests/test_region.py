@@ -33,6 +33,43 @@ def region_codes(code: str) -> list[tuple[int, str]]:
 
 
 FLAGGED = {
+    "AWS_DEFAULT_REGION written in another class's setUp": (
+        "import os, unittest, boto3\nclass A(unittest.TestCase):\n    def setUp(self):\n"
+        "        os.environ['AWS_DEFAULT_REGION'] = 'x'\nclass B(unittest.TestCase):\n"
+        "    def test_queue(self):\n        boto3.client('sqs')\n",
+        [(7, "CL301")],
+    ),
+    "main runs, then configures": (
+        "import os, boto3\ndef configure():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "def run():\n    return boto3.client('sqs')\ndef main():\n    run()\n    configure()\n",
+        [(5, "CL301")],
+    ),
+    "AWS_DEFAULT_REGION written after the client": (
+        'import os, boto3\nsqs = boto3.client("sqs")\nos.environ["AWS_DEFAULT_REGION"] = "eu-west-1"\n',
+        [(2, "CL301")],
+    ),
+    "AWS_DEFAULT_REGION written in a sibling function": (
+        "import os, boto3\ndef configure():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "def make():\n    return boto3.client('sqs')\n",
+        [(5, "CL301")],
+    ),
+    "AWS_DEFAULT_REGION written in a function the module-level client does not wait for": (
+        "import os, boto3\ndef configure():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\nsqs = boto3.client('sqs')\n",
+        [(4, "CL301")],
+    ),
+    "AWS_DEFAULT_REGION written after the call that makes the client": (
+        "import os, boto3\ndef make():\n    return boto3.client('sqs')\n"
+        "def main():\n    sqs = make()\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n",
+        [(3, "CL301")],
+    ),
+    "dotenv loaded after the client": (
+        "import boto3\nfrom dotenv import load_dotenv\ndef main():\n    sqs = boto3.client('sqs')\n    load_dotenv()\n",
+        [(4, "CL301")],
+    ),
+    "default session set up after the client": (
+        'import boto3\nsqs = boto3.client("sqs")\nboto3.setup_default_session(region_name="eu-west-1")\n',
+        [(2, "CL301")],
+    ),
     "module factory": ('import boto3\nboto3.client("sqs")\n', [(2, "CL301")]),
     "aliased module": ('import boto3 as b3\nb3.resource("dynamodb")\n', [(2, "CL301")]),
     "aliased factory": ('from boto3 import client as make\nmake("ec2")\n', [(2, "CL301")]),
@@ -160,6 +197,46 @@ NOT_FLAGGED = {
     "AWS_DEFAULT_REGION patch.dict string target": (
         "import boto3\nfrom unittest.mock import patch\n"
         '@patch.dict("os.environ", {"AWS_DEFAULT_REGION": "eu-west-1"})\ndef test():\n    boto3.client("sqs")\n'
+    ),
+    "AWS_DEFAULT_REGION written before a helper makes the client": (
+        "import os, boto3\ndef make():\n    return boto3.client('sqs')\n"
+        "def main():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n    run()\ndef run():\n    make()\n"
+    ),
+    "AWS_DEFAULT_REGION written before a method makes the client": (
+        "import os, boto3\nclass Worker:\n    def start(self):\n        os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "        self.sqs = self.connect()\n    def connect(self):\n        return boto3.client('sqs')\n"
+    ),
+    "dotenv loaded first in the function": (
+        "import boto3\nfrom dotenv import load_dotenv\ndef main():\n    load_dotenv()\n    sqs = boto3.client('sqs')\n"
+    ),
+    "default session set up in main before a helper": (
+        "import boto3\ndef make():\n    return boto3.client('sqs')\n"
+        "def main():\n    boto3.setup_default_session(region_name='eu-west-1')\n    make()\n"
+    ),
+    "AWS_DEFAULT_REGION written by a function called first": (
+        "import os, boto3\ndef configure():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "def make():\n    configure()\n    return boto3.client('sqs')\nconfigure()\nsqs = boto3.client('sqs')\n"
+    ),
+    "AWS_DEFAULT_REGION written by a fixture the test names": (
+        "import os, boto3, pytest\n@pytest.fixture\ndef aws_credentials():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "@pytest.fixture\ndef ddb(aws_credentials):\n    yield boto3.client('dynamodb')\n"
+        "@pytest.mark.usefixtures('aws_credentials')\ndef test_tables():\n    boto3.client('dynamodb')\n"
+    ),
+    "AWS_DEFAULT_REGION written by an autouse fixture": (
+        "import os, boto3, pytest\n@pytest.fixture(autouse=True)\ndef region():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "def test_queue():\n    boto3.client('sqs')\n"
+    ),
+    "AWS_DEFAULT_REGION written in setUp": (
+        "import os, unittest, boto3\nclass T(unittest.TestCase):\n    def setUp(self):\n"
+        "        os.environ['AWS_DEFAULT_REGION'] = 'x'\n    def test_queue(self):\n        boto3.client('sqs')\n"
+    ),
+    "AWS_DEFAULT_REGION written in the constructor": (
+        "import os, boto3\nclass Worker:\n    def __init__(self):\n        os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "    def run(self):\n        return boto3.client('sqs')\n"
+    ),
+    "main configures, then runs": (
+        "import os, boto3\ndef configure():\n    os.environ['AWS_DEFAULT_REGION'] = 'x'\n"
+        "def run():\n    return boto3.client('sqs')\ndef main():\n    configure()\n    run()\n"
     ),
     "AWS_DEFAULT_REGION monkeypatch": (
         'import boto3\ndef test(monkeypatch):\n    monkeypatch.setenv("AWS_DEFAULT_REGION", "x")\n    boto3.client("sqs")\n'

@@ -145,7 +145,24 @@ SHAPES = {
         def configure():
             os.environ["AWS_DEFAULT_REGION"] = "eu-west-1"
         def make():
+            configure()
             return boto3.client("sqs")
+        """,
+        [],
+    ),
+    "region written first by the caller of the client's caller": (
+        """
+        import os
+        import boto3
+        def configure():
+            os.environ["AWS_DEFAULT_REGION"] = "eu-west-1"
+        def run():
+            return boto3.client("sqs")
+        def run_all():
+            return run()
+        def main():
+            configure()
+            run_all()
         """,
         [],
     ),

@@ -45,6 +45,26 @@ class RegionRule(Rule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self.facts = ModuleRegionFacts()
+        self._functions: list[cst.FunctionDef] = []
+        self._classes: list[Optional[cst.ClassDef]] = [None]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.facts.flow.note_function(node, self._classes[-1])
+        self._functions.append(node)
+        self._classes.append(None)  # a function's own body is no class body
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+        self._classes.pop()
+
+    def _function(self) -> Optional[cst.FunctionDef]:
+        return self._functions[-1] if self._functions else None
 
     def check_module(self, facts: ModuleRegionFacts) -> None:
         raise NotImplementedError
@@ -59,24 +79,32 @@ class RegionRule(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else None
+        flow, function = self.facts.flow, self._function()
+        flow.note_call(node, function)
         if isinstance(func, cst.Name) or method in CLIENT_METHODS:
             sdk_call = classify_call(self, node)
             if sdk_call is not None and sdk_call.kind in (CLIENT, RESOURCE):
                 self.facts.clients.append((node, sdk_call))
+                flow.note(node, function)
             elif sdk_call is not None and sdk_call.kind == DEFAULT_SESSION:
                 self.facts.default_session_setups.append(node)
+                flow.note(node, function)
         if method in SESSION_CONFIG_SETTERS and may_set_session_region(self, node):
             self.facts.session_region_settings.append(node)
-        self.facts.environment_writes.extend(environment_writes_in_call(self, node))
+        for write in environment_writes_in_call(self, node):
+            self.facts.environment_writes.append(write)
+            flow.note(write.node, function)
         name = func.value if isinstance(func, cst.Name) else method
         if name == "load_dotenv" and qualified_names(self, func) & DOTENV_LOADERS:
             self.facts.environment_loads.append(node)
+            flow.note(node, function)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             write = environ_item_write(self, target.target)
             if write is not None:
                 self.facts.environment_writes.append(write)
+                self.facts.flow.note(write.node, self._function())
             elif "boto3.DEFAULT_SESSION" in qualified_names(self, target.target):
                 self.facts.default_session_replaced = True
 
@@ -85,12 +113,11 @@ class RegionRule(Rule):
 
     def clients_without_region(self, facts: ModuleRegionFacts) -> list[ClientWithoutRegion]:
         """Every client of the module whose region the code leaves entirely to links 4 and 5."""
-        if facts.may_set_default_region:
-            return []
         found = (
             resolve_region_sources(self, facts, call, sdk_call)
             for call, sdk_call in facts.clients
             if not any(self.within(call, body) for body in facts.guarded_bodies)
+            and not facts.may_set_default_region(self, call)
         )
         return [client for client in found if client is not None]
 

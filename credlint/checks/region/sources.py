@@ -23,6 +23,7 @@ from credlint.analysis.sdk import (
 )
 from credlint.checks.region.candidates import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
 from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
+from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
 from credlint.rule import Rule
 
@@ -59,15 +60,17 @@ class ModuleRegionFacts:
     lambda_entry: Optional[tuple[str, cst.CSTNode]] = None  # how it is named, and where
     # Bodies of `try` statements that catch NoRegionError: there the code expects no region.
     guarded_bodies: list[cst.BaseSuite] = field(default_factory=list)
+    flow: ModuleFlow = field(default_factory=ModuleFlow)  # what runs before which client
 
     def writes_of(self, variable: str) -> list[EnvironmentWrite]:
         return [write for write in self.environment_writes if write.variable == variable]
 
-    @property
-    def may_set_default_region(self) -> bool:
-        """Whether the code may put AWS_DEFAULT_REGION (link 4) in its environment itself."""
-        written = self.writes_of(DEFAULT_REGION_VARIABLE) or self.writes_of(UNKNOWN_VARIABLE)
-        return bool(written or self.environment_loads)
+    def may_set_default_region(self, owner: Rule, client: cst.Call) -> bool:
+        """Whether the code may put AWS_DEFAULT_REGION (link 4) in its environment itself before
+        the client is created."""
+        writes = [*self.writes_of(DEFAULT_REGION_VARIABLE), *self.writes_of(UNKNOWN_VARIABLE)]
+        setters = [*(write.node for write in writes), *self.environment_loads]
+        return any(self.flow.runs_before(owner, setter, client) for setter in setters)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def resolve_region_sources(
         if constructions is None or any(config_may_set_region(owner, c) for c in constructions):
             return None
         config_line = owner.line_of(constructions[0])
-    session = session_without_region(owner, facts, sdk_call)
+    session = session_without_region(owner, facts, call, sdk_call)
     if session is None:
         return None
     session_kind, session_line = session
@@ -180,7 +183,7 @@ def config_may_set_region(owner: cst.MetadataDependent, construction: cst.Call) 
 
 
 def session_without_region(
-    owner: Rule, facts: ModuleRegionFacts, sdk_call: SdkCall
+    owner: Rule, facts: ModuleRegionFacts, call: cst.Call, sdk_call: SdkCall
 ) -> Optional[tuple[str, Optional[int]]]:
     """(kind, line) of the session behind a client when it is known to carry no region, else None."""
     if facts.session_region_settings:
@@ -189,7 +192,8 @@ def session_without_region(
         if facts.default_session_replaced:
             return None
         line: Optional[int] = None
-        for setup in facts.default_session_setups:
+        # A default session set up after the client is made is not the one the client came from.
+        for setup in (setup for setup in facts.default_session_setups if facts.flow.runs_before(owner, setup, call)):
             # setup_default_session(**kwargs) takes keywords only.
             if _session_arguments_may_give_region(owner, setup, ()):
                 return None
