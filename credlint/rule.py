@@ -37,6 +37,11 @@ class Rule(MethodsByClass):
     def line_of(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
 
+    def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
+        """Whether node lies in block (a body, a function, a class), judged by lines."""
+        inner, outer = self.get_metadata(PositionProvider, node), self.get_metadata(PositionProvider, block)
+        return outer.start.line <= inner.start.line and inner.end.line <= outer.end.line
+
     def report(
         self,
         node: cst.CSTNode,

@@ -91,10 +91,11 @@ def code_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
-def code_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """root and every node of code under it, in the order LibCST visits them."""
+def code_nodes(root: cst.CSTNode, left_out: frozenset[type[cst.CSTNode]] = frozenset()) -> Iterator[cst.CSTNode]:
+    """root and every node of code under it, in the order LibCST visits them, less the nodes of a
+    left-out type under root and what they hold. A stack: nested generators cost a step per level."""
     pending = [root]
     while pending:
         node = pending.pop()
         yield node
-        pending.extend(reversed(code_children(node)))
+        pending.extend(child for child in reversed(code_children(node)) if type(child) not in left_out)

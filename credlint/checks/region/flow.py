@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from credlint.rule import Rule
 
@@ -73,9 +72,9 @@ class ModuleFlow:
             return maker is not None or fact_line < client_line
         if writer in self.first and maker is not None:
             scope = self.first[writer]
-            if scope is None or _holds(owner, scope, client):
+            if scope is None or owner.within(client, scope):
                 return True
-        if _holds(owner, writer, client) and fact_line < client_line:
+        if owner.within(client, writer) and fact_line < client_line:
             return True
         for code, steps in self.steps.items():
             # Where this code has run the fact at the latest, if it does.
@@ -84,7 +83,7 @@ class ModuleFlow:
             if not starts:
                 continue
             first = min(starts)
-            in_code = maker is None if code is None else _holds(owner, code, client)
+            in_code = maker is None if code is None else owner.within(client, code)
             if in_code and first < client_line:
                 return True
             if any(owner.line_of(at) > first and self._runs(name, maker) for name, at in steps):
@@ -141,9 +140,3 @@ def _fixtures_used(decorator: cst.BaseExpression) -> list[str]:
         for arg in decorator.args
         if isinstance(arg.value, cst.SimpleString) and isinstance(arg.value.evaluated_value, str)
     ]
-
-
-def _holds(owner: Rule, block: cst.CSTNode, node: cst.CSTNode) -> bool:
-    """Whether node lies in block, by lines."""
-    inner, outer = owner.get_metadata(PositionProvider, node), owner.get_metadata(PositionProvider, block)
-    return outer.start.line <= inner.start.line and inner.end.line <= outer.end.line

@@ -116,15 +116,11 @@ class RegionRule(Rule):
         found = (
             resolve_region_sources(self, facts, call, sdk_call)
             for call, sdk_call in facts.clients
+            # Lines suffice: a try's handlers start on a later line than its body ends.
             if not any(self.within(call, body) for body in facts.guarded_bodies)
             and not facts.may_set_default_region(self, call)
         )
         return [client for client in found if client is not None]
-
-    def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
-        """Whether node lies in block; lines suffice, since a try's handlers start on a later line."""
-        inner, outer = self.get_metadata(PositionProvider, node), self.get_metadata(PositionProvider, block)
-        return outer.start.line <= inner.start.line and inner.end.line <= outer.end.line
 
     def region_from_environment(self, facts: ModuleRegionFacts) -> Optional[RegionFromEnvironment]:
         """Where link 4 is known to answer for this module: Lambda, the team's setting, the project."""

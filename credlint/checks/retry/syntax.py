@@ -10,7 +10,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
-from credlint.analysis.syntax_children import code_children
+from credlint.analysis.syntax_children import code_children, code_nodes
 
 Loop = Union[cst.For, cst.While]
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
@@ -29,21 +29,13 @@ def statements(suite: cst.BaseSuite) -> list[cst.CSTNode]:
     return found
 
 
-_NESTED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+_NESTED_SCOPES: frozenset[type[cst.CSTNode]] = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 def walk(node: cst.CSTNode, *, into_functions: bool = False) -> Iterator[cst.CSTNode]:
     """node and the code under it in source order, not entering nested functions, classes or
-    lambdas unless asked. A stack rather than recursion: nested generators cost a step per level
-    per node."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        children = reversed(code_children(current))
-        pending.extend(
-            children if into_functions else (child for child in children if type(child) not in _NESTED_SCOPES)
-        )
+    lambdas unless asked."""
+    return code_nodes(node, frozenset() if into_functions else _NESTED_SCOPES)
 
 
 def names_read(expr: cst.CSTNode) -> Iterator[str]:
