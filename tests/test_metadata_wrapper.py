@@ -51,10 +51,7 @@ def test_rules_see_the_same_metadata() -> None:
     assert len(direct_index.literals) == len(stock_index.literals) == 2
 
 
-@pytest.mark.parametrize(("wrapper_class", "visits"), [(DirectMetadataWrapper, 1), (MetadataWrapper, 3)])
-def test_only_the_rules_visit_the_module(
-    monkeypatch: pytest.MonkeyPatch, wrapper_class: type[MetadataWrapper], visits: int
-) -> None:
+def _visits(monkeypatch: pytest.MonkeyPatch, wrapper_class: type[MetadataWrapper]) -> int:
     counted: list[cst.Module] = []
     original = cst.Module.visit
 
@@ -64,7 +61,13 @@ def test_only_the_rules_visit_the_module(
 
     monkeypatch.setattr(cst.Module, "visit", counting)
     _run(wrapper_class)
-    assert len(counted) == visits
+    return len(counted)
+
+
+def test_only_the_rules_visit_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _visits(monkeypatch, DirectMetadataWrapper) == 1
+    # LibCST's rounds depend on the order of a set of providers: one or two idle visits.
+    assert _visits(monkeypatch, MetadataWrapper) in (2, 3)
 
 
 def test_a_batchable_provider_is_resolved_in_libcst_rounds() -> None:
