@@ -268,6 +268,8 @@ def check_paths(
             continue
         seen.add(path)
         file_jobs.append(job_for(path, config, kind, cache))
+    # A changed-files run checks some of a project's files: its index reads them all.
+    file_jobs = _with_project_views(file_jobs, finder, [Path(path) for path in paths] if only is None else [])
     results = _run(file_jobs, jobs)
     for directory in sorted({job.cache_directory for job in file_jobs if job.cache_directory is not None}):
         prune_cache(directory)
@@ -287,7 +289,46 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder, memo: Optional
     if config.force_exclude and filtered(absolute, config, PathFilter(), is_dir=False):
         return _report([], [], [])
     job = job_for(absolute, config, kind)
+    if kind == PYTHON:
+        from credlint.project.build import project_index
+
+        resolved = absolute.resolve()
+        root = _project_root(resolved, config.resolved_root, [])
+        index = project_index(root, finder, config.max_file_size, buffers={resolved: source})
+        job = replace(job, settings=replace(job.settings, project=index.view_for(resolved)))
     return _report([job], [check_bytes(job, source, memo)], [])
+
+
+def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: Sequence[Path]) -> list[FileJob]:
+    """Each Python file's job with what its project's index says about it. A project is the
+    configuration root, or for files outside it the directory the run was given; one the run
+    covers is indexed from the run's own files, any other is walked for its files."""
+    from credlint.project.build import project_index
+
+    directories = [path.resolve() for path in given if path.is_dir()]
+    by_root: dict[Path, list[tuple[int, Path]]] = {}
+    for position, job in enumerate(file_jobs):
+        if job.kind == PYTHON:
+            path = Path(job.path).resolve()
+            root = _project_root(path, Path(job.settings.root), directories)
+            by_root.setdefault(root, []).append((position, path))
+    updated = list(file_jobs)
+    for root, members in by_root.items():
+        covered = any(root == directory or directory in root.parents for directory in directories)
+        known = [path for _, path in members] if covered else None
+        index = project_index(root, finder, file_jobs[members[0][0]].max_file_size, files=known)
+        for position, path in members:
+            view = index.view_for(path)
+            if view:
+                job = updated[position]
+                updated[position] = replace(job, settings=replace(job.settings, project=view))
+    return updated
+
+
+def _project_root(path: Path, config_root: Path, directories: Sequence[Path]) -> Path:
+    if config_root in path.parents:
+        return config_root
+    return next((directory for directory in directories if directory in path.parents), path.parent)
 
 
 def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors: list[FileError]) -> Report:

@@ -85,7 +85,11 @@ def lint_source(
     """Check one file's bytes, of a kind from file_kinds, with the rules whose triggers occur in them.
     memo: the same buffer's findings from its last check, to reuse where its code is unchanged."""
     probe = FileProbe(source)
-    active = [info for info in rules if info.implementation_for(kind) and info.triggered_by(probe, kind)]
+    active = [
+        info
+        for info in rules
+        if info.implementation_for(kind) and (info.triggered_by(probe, kind) or info.reached_by(settings.project))
+    ]
     if kind == NOTEBOOK:
         return _lint_notebook(path, source, rules, active, settings, report_parse_error=check_parse)
     if not active:
@@ -188,7 +192,7 @@ def _lint_tree(
     # Rules of a family share their seed and fact functions: probe.once computes each one once.
     seeds = [probe.once(info.seeds) for info in active if info.seeds is not None]
     if rule_classes and len(seeds) == len(active):
-        seed_lines: frozenset[int] = frozenset().union(*seeds)
+        seed_lines: frozenset[int] = frozenset().union(*seeds, context.settings.project.lines)
         facts = frozenset().union(*(probe.once(info.module_facts) for info in active if info.module_facts is not None))
         by_member = any(info.by_member for info in active)
         if memo is not None and not any(info.module_wide for info in active):

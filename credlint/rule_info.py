@@ -12,6 +12,7 @@ from credlint.prefilter import FileProbe
 
 if TYPE_CHECKING:
     from credlint.deployment.rule import DeploymentRule
+    from credlint.project.view import ProjectView
     from credlint.rule import Rule
     from credlint.text_rule import TextRule
 
@@ -44,6 +45,8 @@ class RuleInfo:
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""
+    # It also runs on a file whose project view holds factories other modules reach (project/view.py).
+    reads_factories: bool = False
 
     def implementation_for(self, kind: str) -> str:
         """The class that checks a file of this kind, or "" when the rule does not read it."""
@@ -57,6 +60,10 @@ class RuleInfo:
         # The candidate checks read Python; the text implementations are cheap scans themselves.
         reads_python = kind in self.kinds and self.implementation
         return self.candidate is None or not reads_python or self.candidate(probe)
+
+    def reached_by(self, view: ProjectView) -> bool:
+        """Whether the project's other modules give this rule something to report in the file."""
+        return self.reads_factories and bool(view.factories)
 
     def load(self, kind: str = PYTHON) -> RuleClass:
         module_name, class_name = self.implementation_for(kind).split(":")

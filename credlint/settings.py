@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from credlint.project.view import NO_PROJECT_VIEW, ProjectView
+
 # What env-shadowing rules do in test files and with fake values: pytest fixtures and moto-style
 # "testing" keys set credentials in the environment on purpose, so by default they are only info.
 TEST_POLICY_INFO = "info"
@@ -39,6 +41,8 @@ class RuleSettings:
     dotenv_credentials: tuple[DotenvCredential, ...] = ()
     # Every dotenv file there, nearest first, with credentials or not: find_dotenv stops at the first.
     dotenv_files: tuple[str, ...] = ()
+    # What the project's other modules do with this module's definitions (project/index.py).
+    project: ProjectView = NO_PROJECT_VIEW
 
 
 DEFAULT_RULE_SETTINGS = RuleSettings()

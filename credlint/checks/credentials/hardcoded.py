@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Callable, Optional, Protocol, Union
 
 import libcst as cst
 
@@ -11,12 +12,14 @@ from credlint.analysis.credential_slots import (
     PLACEMENT_EXPLICIT,
     PLACEMENT_SESSION,
     PLACEMENT_UNUSED,
+    SDK_PARAMETER_SLOTS,
+    CredentialSlot,
     CredentialUse,
     credential_uses,
     literals_in_slots,
 )
-from credlint.analysis.literals import StringPiece
-from credlint.analysis.sdk import CLIENT, RESOURCE
+from credlint.analysis.literals import StringPiece, literal_sources
+from credlint.analysis.sdk import CLIENT, RESOURCE, SESSION, SdkCall
 from credlint.chain import (
     ACCESS_KEY_ID,
     CREDENTIAL_WORDS,
@@ -81,6 +84,62 @@ def best_use(uses: tuple[CredentialUse, ...]) -> Optional[CredentialUse]:
     return uses[0] if uses else None
 
 
+ProjectUses = Mapping[cst.CSTNode, tuple[CredentialUse, ...]]
+
+
+def project_uses(rule: Rule, module: cst.Module) -> ProjectUses:
+    """The literals of this module's constants that other modules pass to SDK credential
+    parameters, each with those uses (project/index.py found them)."""
+    reaches = rule.context.settings.project.constants
+    if not reaches:
+        return {}
+    found: dict[cst.CSTNode, list[CredentialUse]] = {}
+    for reach in reaches:
+        kind = SESSION if reach.link == PLACEMENT_SESSION else CLIENT
+        placement = CredentialPlacement(reach.link, f"{reach.target} at {reach.place}", None)
+        sdk_call = SdkCall(kind, "boto3", reach.target)
+        credential = SDK_PARAMETER_SLOTS[reach.parameter]
+        for statement in module_level_statements(module.body):
+            for value in _values_bound(statement, reach.name):
+                if rule.line_of(statement) != reach.line:
+                    continue
+                slot = CredentialSlot(credential, reach.parameter, value, placement, sdk_call, True)
+                for text, node in literal_sources(rule, value):
+                    found.setdefault(node, []).append(CredentialUse(text, slot))
+    return {node: tuple(uses) for node, uses in found.items()}
+
+
+def module_level_statements(
+    body: Sequence[Union[cst.BaseStatement, cst.BaseSmallStatement]],
+) -> Iterator[cst.BaseSmallStatement]:
+    """The small statements of a module body, in its `if` and `try` blocks too."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, (cst.If, cst.Try)):
+            yield from module_level_statements(statement.body.body)
+
+
+def _values_bound(statement: cst.BaseSmallStatement, name: str) -> Iterator[cst.BaseExpression]:
+    if isinstance(statement, cst.Assign):
+        targets = [target.target for target in statement.targets]
+    elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    else:
+        return
+    value = statement.value
+    if value is not None and any(isinstance(target, cst.Name) and target.value == name for target in targets):
+        yield value
+
+
+def with_project_uses(
+    uses: tuple[CredentialUse, ...], node: cst.CSTNode, reached: ProjectUses
+) -> tuple[CredentialUse, ...]:
+    """A literal's uses in this module and in others, most telling first."""
+    extra = reached.get(node, ())
+    return tuple(sorted((*uses, *extra), key=lambda use: -use.slot.rank)) if extra else uses
+
+
 def where_phrase(use: Optional[CredentialUse]) -> str:
     """How a message says where the literal goes, without the value."""
     if use is None:
@@ -102,10 +161,11 @@ def hardcoded_explanation(
     link = use.slot.placement.link if use is not None else PLACEMENT_UNUSED
     if use is not None and link in SDK_LINKS:
         placement = use.slot.placement
+        where = f" (line {placement.line})" if placement.line is not None else ""
         summary = (
-            f"A hard-coded {word} is passed as {use.slot.name} to {placement.target} "
-            f"(line {placement.line}): the {placement.link} link, which ends credential "
-            "resolution before the provider chain starts."
+            f"A hard-coded {word} is passed as {use.slot.name} to {placement.target}"
+            f"{where}: the {placement.link} link, which ends credential resolution before the "
+            "provider chain starts."
         )
         runtime = _RUNTIME_BY_LINK[placement.link].format(target=placement.target)
         steps = credential_steps(placement)
@@ -149,8 +209,10 @@ def report_key_ids(
     examples: bool,
     label: str,
     explain: Explainer,
+    reached: Optional[ProjectUses] = None,
 ) -> None:
-    """Report each access key id in a string expression: the documentation ones or the others."""
+    """Report each access key id in a string expression: the documentation ones or the others.
+    reached: the uses other modules make of this module's literals."""
     for match in find_access_key_ids(text):
         key_id = match.group()
         if is_documentation_example(key_id) != examples:
@@ -158,7 +220,8 @@ def report_key_ids(
         node = node_for_span(root, pieces, match.start(), match.end())
         if node is None:
             continue
-        report_key_id(rule, node, key_id, best_use(credential_uses(rule, root)), label=label, explain=explain)
+        use = best_use(with_project_uses(credential_uses(rule, root), root, reached or {}))
+        report_key_id(rule, node, key_id, use, label=label, explain=explain)
 
 
 def report_key_id(
@@ -189,8 +252,16 @@ def report_slot_literals(
     label: str,
     explain: Explainer,
 ) -> None:
-    """Report each literal that reaches a slot for credential and that accept() takes."""
-    for node, use in literals_in_slots(rule, module, credential):
+    """Report each literal that reaches a slot for credential, here or in another module, and that
+    accept() takes."""
+    reached = project_uses(rule, module)
+    found = dict(literals_in_slots(rule, module, credential))
+    for node in reached:
+        own = credential_uses(rule, node)
+        matching = [use for use in with_project_uses(own, node, reached) if use.slot.credential == credential]
+        if matching:
+            found[node] = matching[0]
+    for node, use in found.items():
         if accept(use.value):
             rule.report(
                 node,

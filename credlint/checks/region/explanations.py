@@ -186,7 +186,23 @@ def _summary(client: ClientWithoutRegion) -> str:
     return (
         f"{client.sdk_call.label} (line {client.line}) is created with no region in code: no "
         f"region_name argument, {config}, {session}, and the code does not set AWS_DEFAULT_REGION. "
-        "The region is left to links 4 and 5, decided by whatever machine runs it."
+        "The region is left to links 4 and 5, decided by whatever machine runs it." + _call_sites(client)
+    )
+
+
+MAX_SITES_LISTED = 5
+
+
+def _call_sites(client: ClientWithoutRegion) -> str:
+    """For a factory's client call: the call sites that give it its service and no region."""
+    if not client.sites:
+        return ""
+    listed = ", ".join(f"{site.label} at {site.place}" for site in client.sites[:MAX_SITES_LISTED])
+    more = len(client.sites) - MAX_SITES_LISTED
+    others = f" and {more} more" if more > 0 else ""
+    return (
+        f" The service and the region come from the function's callers, and these pass a regional "
+        f"service with no region: {listed}{others}."
     )
 
 

@@ -113,8 +113,9 @@ class RegionRule(Rule):
 
     def clients_without_region(self, facts: ModuleRegionFacts) -> list[ClientWithoutRegion]:
         """Every client of the module whose region the code leaves entirely to links 4 and 5."""
+        reaches = {reach.line: reach for reach in self.context.settings.project.factories}
         found = (
-            resolve_region_sources(self, facts, call, sdk_call)
+            resolve_region_sources(self, facts, call, sdk_call, reaches.get(self.line_of(call)))
             for call, sdk_call in facts.clients
             # Lines suffice: a try's handlers start on a later line than its body ends.
             if not any(self.within(call, body) for body in facts.guarded_bodies)

@@ -25,6 +25,7 @@ from credlint.checks.region.candidates import LAMBDA_HANDLER_NAMES, LAMBDA_HANDL
 from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
+from credlint.project.view import CallSite, FactoryReach
 from credlint.rule import Rule
 
 DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
@@ -85,6 +86,9 @@ class ClientWithoutRegion:
     custom_endpoint: bool  # endpoint_url= given: a global service's fallback endpoint is not used
     session_kind: str  # "default", "boto3" or "botocore": which session link 3 would come from
     session_line: Optional[int]  # that session's construction (or setup_default_session), without region
+    # For a client built by a factory function from its arguments: the call sites that reach it
+    # with a regional service and no region (project/index.py).
+    sites: tuple[CallSite, ...] = ()
 
     @property
     def global_service(self) -> Optional[GlobalService]:
@@ -121,13 +125,20 @@ def catches_no_region_error(owner: cst.MetadataDependent, caught: cst.BaseExpres
 
 
 def resolve_region_sources(
-    owner: Rule, facts: ModuleRegionFacts, call: cst.Call, sdk_call: SdkCall
+    owner: Rule, facts: ModuleRegionFacts, call: cst.Call, sdk_call: SdkCall, reach: Optional[FactoryReach] = None
 ) -> Optional[ClientWithoutRegion]:
-    """The client with its empty links when links 1-3 are all known to be empty, else None."""
-    if sdk_call.service is None:
+    """The client with its empty links when links 1-3 are all known to be empty, else None.
+    reach: the call sites that give a factory's client call its service and no region."""
+    sites = tuple(site for site in reach.sites if site.service not in GLOBAL_SERVICES) if reach else ()
+    service = sites[0].service if sites else sdk_call.service
+    if service is None or (reach is not None and not sites):
         return None  # a service named by a variable: regional or global cannot be told
     arguments = call_arguments(owner, call, sdk_call.parameters)
-    if arguments.has_unknown_spread or gives_value(owner, arguments.get("region_name")):
+    region = arguments.get("region_name")
+    if reach is not None and isinstance(region, cst.Name) and region.value == reach.region_parameter:
+        region = None  # the factory's parameter, which these call sites leave at None
+    # The index checked that a factory's **kwargs carry nothing from these call sites.
+    if (arguments.has_unknown_spread and reach is None) or gives_value(owner, region):
         return None
     config_line: Optional[int] = None
     config = arguments.get("config")
@@ -142,7 +153,7 @@ def resolve_region_sources(
     session_kind, session_line = session
     custom_endpoint = gives_value(owner, arguments.get("endpoint_url"))
     return ClientWithoutRegion(
-        call, sdk_call, sdk_call.service, owner.line_of(call), config_line, custom_endpoint, session_kind, session_line
+        call, sdk_call, service, owner.line_of(call), config_line, custom_endpoint, session_kind, session_line, sites
     )
 
 

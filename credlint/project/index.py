@@ -1,0 +1,267 @@
+"""The project index: which module's definitions other modules reach, found in one cheap pass.
+
+Most files are never parsed for it: a file is read with `ast` only when its bytes may hold a
+client factory (a boto3 client call whose service or region is a parameter) or a credential
+constant, or name one that another file defines. Projects with neither cost a byte search per file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Optional
+
+from credlint.prefilter import FileProbe
+from credlint.project.module_names import ModuleName, ModuleTable, module_name_of
+from credlint.project.summary import (
+    DEFAULT_NONE,
+    REQUIRED,
+    CallOf,
+    Factory,
+    ModuleSummary,
+    dotted,
+    read_uses,
+    summarise,
+)
+from credlint.project.view import NO_PROJECT_VIEW, CallSite, ConstantReach, FactoryReach, ProjectView
+from credlint.secrets import (
+    KEY_ID_BYTES,
+    find_access_key_ids,
+    holds_random_looking_literal,
+    looks_like_secret_access_key,
+    looks_like_session_token,
+)
+
+# A client or resource call whose service is a name, or a parameter of a def defaulting to None
+# whose name says region: what a factory's bytes hold. ref. summary.py _factory_call.
+_FACTORY_BYTES = re.compile(
+    rb"\b(?:client|resource)\(\s*(?![rRbBuUfF]{0,2}[\"'])[A-Za-z_]|region\w*\s*(?::[^=,)\n]*)?=\s*None"
+)
+_SDK_BYTES = (b"boto3", b"aioboto3")
+_SELF_NAMES = ("self", "cls")
+MAX_CLASS_DEPTH = 8
+
+
+def credential_shaped(text: str) -> bool:
+    """A constant worth following: it has the shape one of the CL1xx rules reports."""
+    return bool(
+        any(True for _ in find_access_key_ids(text))
+        or looks_like_secret_access_key(text)
+        or looks_like_session_token(text)
+    )
+
+
+class ProjectIndex:
+    """The index of one project's Python files, and the view it gives each of them."""
+
+    def __init__(self, root: Path, sources: Iterable[tuple[Path, bytes]]) -> None:
+        self.root = root
+        files = dict(sources)
+        self._summaries: dict[Path, ModuleSummary] = {}
+        trees: dict[Path, ast.Module] = {}
+        for path, source in files.items():
+            if _may_define(source):
+                self._parse(path, source, trees)
+        names = self._exported_names()
+        if names:
+            wanted = [name.encode() for name in names]
+            for path, source in files.items():
+                if path not in trees and any(name in source for name in wanted):
+                    self._parse(path, source, trees)
+            for path, tree in trees.items():
+                read_uses(self._summaries[path], tree, frozenset(names))
+        self._table = ModuleTable((path, summary.name) for path, summary in self._summaries.items())
+        self._views = self._resolve()
+
+    def view_for(self, path: Path) -> ProjectView:
+        return self._views.get(path, NO_PROJECT_VIEW)
+
+    def _parse(self, path: Path, source: bytes, trees: dict[Path, ast.Module]) -> None:
+        tree = FileProbe(source).tree
+        if tree is not None:
+            trees[path] = tree
+            self._summaries[path] = summarise(tree, module_name_of(path))
+
+    def _exported_names(self) -> set[str]:
+        names: set[str] = set()
+        for summary in self._summaries.values():
+            names.update(qualname.rpartition(".")[2] for qualname in summary.factories)
+            names.update(name for name, (_, text) in summary.constants.items() if credential_shaped(text))
+        return names
+
+    def _resolve(self) -> dict[Path, ProjectView]:
+        sites: dict[tuple[Path, str], list[CallSite]] = defaultdict(list)
+        constants: dict[Path, list[ConstantReach]] = defaultdict(list)
+        for path, summary in self._summaries.items():
+            for call in summary.calls:
+                found = self._factory_of(path, summary, call)
+                if found is not None:
+                    site = self._site(path, summary, call, found[1])
+                    if site is not None:
+                        sites[(found[0], found[1].qualname)].append(site)
+            for argument in summary.credential_arguments:
+                reached = self._constant_of(path, summary, argument.value)
+                if reached is not None and reached[0] != path:
+                    defining, name, line = reached
+                    reach = ConstantReach(
+                        name,
+                        line,
+                        argument.parameter,
+                        argument.link,
+                        argument.target,
+                        self._display(path),
+                        argument.line,
+                    )
+                    constants[defining].append(reach)
+        views: dict[Path, ProjectView] = {}
+        for path in {*(path for path, _ in sites), *constants}:
+            summary = self._summaries[path]
+            factories = tuple(
+                FactoryReach(
+                    factory.qualname,
+                    factory.line,
+                    factory.service_parameter,
+                    factory.region_parameter,
+                    tuple(sorted(set(sites[(path, qualname)]), key=lambda site: (site.path, site.line))),
+                )
+                for qualname, factory in sorted(summary.factories.items())
+                if sites.get((path, qualname))
+            )
+            reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.path, r.target_line)))
+            views[path] = ProjectView(factories, reaches)
+        return views
+
+    def _display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _module(self, dotted_name: str, importer: ModuleName) -> Optional[Path]:
+        found = self._table.find(dotted_name, importer)
+        return found if found in self._summaries else None
+
+    def _target(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str]]:
+        """The module and the name in it that a dotted name written in a module refers to."""
+        head, _, rest = written.partition(".")
+        if not rest:
+            if head in summary.imports:
+                module, attribute = summary.imports[head]
+                found = self._module(module, summary.name)
+                return (found, attribute) if found is not None and attribute is not None else None
+            return path, head
+        if head not in summary.imports:
+            return None
+        module, attribute = summary.imports[head]
+        parts = [*module.split("."), *([attribute] if attribute else []), *rest.split(".")]
+        found = self._module(".".join(parts[:-1]), summary.name)
+        return (found, parts[-1]) if found is not None else None
+
+    def _factory_of(self, path: Path, summary: ModuleSummary, call: CallOf) -> Optional[tuple[Path, Factory]]:
+        head, _, method = call.callee.partition(".")
+        if head in _SELF_NAMES and "." not in method and call.enclosing_class is not None:
+            return self._method_factory(path, call.enclosing_class, method, 0)
+        target = self._target(path, summary, call.callee)
+        if target is None:
+            return None
+        module, name = target
+        factory = self._summaries[module].factories.get(name)
+        return (module, factory) if factory is not None else None
+
+    def _method_factory(self, path: Path, class_name: str, method: str, depth: int) -> Optional[tuple[Path, Factory]]:
+        """The factory method a class gets from itself or its bases, in the order Python looks."""
+        summary = self._summaries[path]
+        if depth > MAX_CLASS_DEPTH or class_name not in summary.classes:
+            return None
+        factory = summary.factories.get(f"{class_name}.{method}")
+        if factory is not None:
+            return path, factory
+        if method in summary.methods.get(class_name, frozenset()):
+            return None  # defined here without a client call: it overrides any base's
+        for base in summary.classes[class_name]:
+            target = self._target(path, summary, base)
+            found = self._method_factory(*target, method, depth + 1) if target is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _site(self, path: Path, summary: ModuleSummary, call: CallOf, factory: Factory) -> Optional[CallSite]:
+        """The call site when it reaches the factory's client call with a known service and no region."""
+        if summary.sets_region:
+            return None
+        given = _arguments(call.node, factory)
+        if given is None:
+            return None
+        service = factory.service
+        if factory.service_parameter:
+            value = given.get(factory.service_parameter)
+            if value is not None:
+                service = self._fold(path, summary, value)
+            else:
+                kind, text = factory.default_of(factory.service_parameter)
+                service = text if kind != REQUIRED else None
+        if service is None:
+            return None
+        if factory.region_parameter:
+            value = given.get(factory.region_parameter)
+            if value is None and factory.default_of(factory.region_parameter)[0] != DEFAULT_NONE:
+                return None
+            if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+                return None
+        if factory.forwards_keywords and any(name not in factory.positional for name in given):
+            return None  # a keyword that goes on to the client: region_name=, config=...
+        label = f"{call.callee}({service!r})"
+        return CallSite(self._display(path), call.node.lineno, label, service)
+
+    def _fold(self, path: Path, summary: ModuleSummary, value: ast.expr) -> Optional[str]:
+        if isinstance(value, ast.Constant):
+            return value.value if isinstance(value.value, str) else None
+        written = dotted(value)
+        target = self._target(path, summary, written) if written is not None else None
+        if target is None:
+            return None
+        constant = self._summaries[target[0]].constants.get(target[1])
+        return constant[1] if constant is not None else None
+
+    def _constant_of(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str, int]]:
+        target = self._target(path, summary, written)
+        if target is None:
+            return None
+        constant = self._summaries[target[0]].constants.get(target[1])
+        if constant is None or not credential_shaped(constant[1]):
+            return None
+        return target[0], target[1], constant[0]
+
+
+def _may_define(source: bytes) -> bool:
+    """Whether a file's bytes may hold a client factory or a credential constant."""
+    if any(word in source for word in _SDK_BYTES) and _FACTORY_BYTES.search(source):
+        return True
+    return bool(KEY_ID_BYTES.search(source)) or holds_random_looking_literal(source)
+
+
+def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]]:
+    """The call's arguments by the factory's parameter names; None when *args or **kwargs hide some."""
+    given: dict[str, ast.expr] = {}
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred) or index >= len(factory.positional):
+            return None
+        given[factory.positional[index]] = arg
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            return None
+        given[keyword.arg] = keyword.value
+    return given
+
+
+def python_sources(paths: Iterable[Path], max_size: int) -> Iterator[tuple[Path, bytes]]:
+    """The bytes of each readable file no larger than max_size; the run reports the others."""
+    for path in paths:
+        try:
+            if path.stat().st_size <= max_size:
+                yield path, path.read_bytes()
+        except OSError:
+            continue

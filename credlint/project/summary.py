@@ -1,0 +1,292 @@
+"""One module's facts for the project index, read from a stdlib `ast` parse.
+
+Only what other modules can reach is kept: imports, module-level string constants, classes and
+their bases, functions that build SDK clients from their parameters, the calls and credential
+arguments that may reach another module's definitions, and whether the module may give its
+clients a region from the environment.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from credlint.project.module_names import ModuleName, imported_module
+
+CLIENT_METHODS = frozenset({"client", "resource"})
+SDK_CREDENTIAL_PARAMETERS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+# What may put a region in the process environment (region/rule_base.py reads them in one module):
+# a write of AWS_DEFAULT_REGION or of an unknown variable, a dotenv load, the default session.
+REGION_SETTERS = frozenset({"load_dotenv", "read_env", "setup_default_session", "putenv", "setenv"})
+ENVIRON_SETTERS = frozenset({"setdefault", "update"})
+REGION_VARIABLE = "AWS_DEFAULT_REGION"
+# ref. region/candidates.py: a Lambda handler's module gets AWS_DEFAULT_REGION from Lambda.
+LAMBDA_HANDLER_NAMES = frozenset({"handler", "lambda_handler"})
+LAMBDA_HANDLER_PARAMETERS = ["event", "context"]
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+REQUIRED = "required"
+DEFAULT_NONE = "none"
+DEFAULT_VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A function whose client call takes its service or region from the function's parameters."""
+
+    qualname: str  # "make_client", or "Helper.client" for a method
+    line: int  # the client call
+    positional: tuple[str, ...]  # parameters that take positional arguments, self left out
+    defaults: tuple[tuple[str, str, Optional[str]], ...]  # (parameter, REQUIRED/DEFAULT_*, a string default)
+    service_parameter: str  # "" when the service is written in the call
+    service: Optional[str]  # the written service, when it is
+    region_parameter: str  # "" when the call is given no region at all
+    forwards_keywords: bool  # **kwargs of the function go on to the client call
+
+    def default_of(self, parameter: str) -> tuple[str, Optional[str]]:
+        for name, kind, text in self.defaults:
+            if name == parameter:
+                return kind, text
+        return REQUIRED, None
+
+
+@dataclass(frozen=True)
+class CallOf:
+    """A call that may reach a factory of another module (or this one)."""
+
+    node: ast.Call
+    callee: str  # as written: "make_client", "aws.make_client", "self.client"
+    enclosing_class: Optional[str]
+
+
+@dataclass(frozen=True)
+class CredentialArgument:
+    """A name or attribute passed to an SDK credential parameter: maybe another module's constant."""
+
+    parameter: str
+    value: str  # as written: "KEY", "settings.KEY"
+    link: str
+    target: str
+    line: int
+
+
+@dataclass
+class ModuleSummary:
+    name: ModuleName
+    imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # local -> (module, attribute)
+    constants: dict[str, tuple[int, str]] = field(default_factory=dict)  # string constants: line, text
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
+    methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
+    functions: set[str] = field(default_factory=set)
+    factories: dict[str, Factory] = field(default_factory=dict)
+    calls: list[CallOf] = field(default_factory=list)
+    credential_arguments: list[CredentialArgument] = field(default_factory=list)
+    sets_region: bool = False
+
+
+def summarise(tree: ast.Module, name: ModuleName) -> ModuleSummary:
+    """The module's definitions; its calls are read later, once the project's factories are known."""
+    summary = ModuleSummary(name)
+    for statement in tree.body:
+        _read_statement(summary, statement)
+    summary.sets_region = _may_set_region(tree)
+    return summary
+
+
+def _read_statement(summary: ModuleSummary, statement: ast.stmt) -> None:
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname:
+                summary.imports[alias.asname] = (alias.name, None)
+            else:
+                top = alias.name.split(".")[0]
+                summary.imports[top] = (top, None)
+    elif isinstance(statement, ast.ImportFrom):
+        module = imported_module(summary.name, statement)
+        if module is not None:
+            for alias in statement.names:
+                summary.imports[alias.asname or alias.name] = (module, alias.name)
+    elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        text = _string(statement.value, summary.constants) if statement.value is not None else None
+        for target in targets:
+            if isinstance(target, ast.Name) and text is not None:
+                summary.constants[target.id] = (statement.lineno, text)
+    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        summary.functions.add(statement.name)
+        _note_factory(summary, statement, statement.name, method=False)
+    elif isinstance(statement, ast.ClassDef):
+        summary.classes[statement.name] = tuple(text for base in statement.bases if (text := dotted(base)))
+        members = [member for member in statement.body if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        summary.methods[statement.name] = frozenset(member.name for member in members)
+        for member in members:
+            static = any(dotted(decorator) == "staticmethod" for decorator in member.decorator_list)
+            _note_factory(summary, member, f"{statement.name}.{member.name}", method=not static)
+    elif isinstance(statement, (ast.If, ast.Try)):
+        for inner in [*statement.body, *statement.orelse]:  # `if TYPE_CHECKING:`, `try: import ...`
+            _read_statement(summary, inner)
+
+
+def _string(node: ast.expr, constants: dict[str, tuple[int, str]]) -> Optional[str]:
+    """A string constant's text: a literal, a concatenation, or an earlier constant's name."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _string(node.left, constants), _string(node.right, constants)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id][1]
+    return None
+
+
+def dotted(node: ast.expr) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value)
+        return f"{inner}.{node.attr}" if inner is not None else None
+    return None
+
+
+def _note_factory(summary: ModuleSummary, function: FunctionNode, qualname: str, *, method: bool) -> None:
+    arguments = function.args
+    positional = [arg.arg for arg in [*arguments.posonlyargs, *arguments.args]]
+    if method:
+        positional = positional[1:]
+    defaults = _defaults(arguments)
+    parameters = {*positional, *(arg.arg for arg in arguments.kwonlyargs)}
+    keywords_parameter = arguments.kwarg.arg if arguments.kwarg is not None else None
+    for call in _own_calls(function):
+        factory = _factory_call(call, qualname, tuple(positional), defaults, parameters, keywords_parameter)
+        if factory is not None:
+            summary.factories[qualname] = factory
+            return
+
+
+def _defaults(arguments: ast.arguments) -> tuple[tuple[str, str, Optional[str]], ...]:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    given = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    pairs = [*zip(positional, given), *zip(arguments.kwonlyargs, arguments.kw_defaults)]
+    found: list[tuple[str, str, Optional[str]]] = []
+    for arg, default in pairs:
+        if default is None:
+            found.append((arg.arg, REQUIRED, None))
+        elif isinstance(default, ast.Constant) and default.value is None:
+            found.append((arg.arg, DEFAULT_NONE, None))
+        else:
+            text = default.value if isinstance(default, ast.Constant) and isinstance(default.value, str) else None
+            found.append((arg.arg, DEFAULT_VALUE, text))
+    return tuple(found)
+
+
+def _own_calls(function: FunctionNode) -> Iterator[ast.Call]:
+    """The calls in a function's body, not in the functions and classes defined inside it."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _factory_call(
+    call: ast.Call,
+    qualname: str,
+    positional: tuple[str, ...],
+    defaults: tuple[tuple[str, str, Optional[str]], ...],
+    parameters: set[str],
+    keywords_parameter: Optional[str],
+) -> Optional[Factory]:
+    """The factory a client call makes of its function, when its service or region is a parameter."""
+    func = call.func
+    method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if method not in CLIENT_METHODS:
+        return None
+    values: dict[str, ast.expr] = {}
+    forwards = False
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return None
+        values[("service_name", "region_name")[index] if index < 2 else f"#{index}"] = arg
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            if not (isinstance(keyword.value, ast.Name) and keyword.value.id == keywords_parameter):
+                return None
+            forwards = True
+        else:
+            values[keyword.arg] = keyword.value
+    service = values.get("service_name")
+    region = values.get("region_name")
+    service_parameter = service.id if isinstance(service, ast.Name) and service.id in parameters else ""
+    written = service.value if isinstance(service, ast.Constant) and isinstance(service.value, str) else None
+    if not service_parameter and written is None:
+        return None
+    region_parameter = region.id if isinstance(region, ast.Name) and region.id in parameters else ""
+    if region is not None and not region_parameter:
+        return None
+    if not service_parameter and not region_parameter and not forwards:
+        return None  # a written service and no region: the client call itself is reported
+    if "config" in values:
+        return None
+    line = call.lineno
+    return Factory(qualname, line, positional, defaults, service_parameter, written, region_parameter, forwards)
+
+
+def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[str]) -> None:
+    """The calls whose callee ends in one of callee_names, and the names passed as credentials."""
+    pending: list[tuple[ast.AST, Optional[str]]] = [(tree, None)]
+    while pending:
+        node, enclosing_class = pending.pop()
+        if isinstance(node, ast.Call):
+            callee = dotted(node.func)
+            if callee is not None and callee.rpartition(".")[2] in callee_names:
+                summary.calls.append(CallOf(node, callee, enclosing_class))
+            _note_credential_arguments(summary, node, callee)
+        inner_class = node.name if isinstance(node, ast.ClassDef) else enclosing_class
+        pending.extend((child, inner_class) for child in ast.iter_child_nodes(node))
+
+
+def _note_credential_arguments(summary: ModuleSummary, call: ast.Call, callee: Optional[str]) -> None:
+    for keyword in call.keywords:
+        if keyword.arg not in SDK_CREDENTIAL_PARAMETERS:
+            continue
+        value = dotted(keyword.value)
+        if value is None or callee is None:
+            continue
+        link = "session" if callee.rpartition(".")[2].endswith("Session") else "explicit"
+        service = call.args[0] if call.args and link == "explicit" else None
+        written = service.value if isinstance(service, ast.Constant) and isinstance(service.value, str) else None
+        target = f"{callee}({written!r})" if written else f"{callee}(...)"
+        summary.credential_arguments.append(CredentialArgument(keyword.arg, value, link, target, call.lineno))
+
+
+def _may_set_region(tree: ast.Module) -> bool:
+    """Whether the module may put a region into its environment, or runs where Lambda does:
+    judged loosely, as a call site in such a module is never reported."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value == REGION_VARIABLE:
+            return True
+        if isinstance(node, ast.Call):
+            callee = dotted(node.func) or ""
+            method = callee.rpartition(".")[2]
+            if method in REGION_SETTERS or (method in ENVIRON_SETTERS and "environ" in callee):
+                return True
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and "environ" in (dotted(node.value) or "")
+        ):
+            return True  # os.environ[name] = ...: a variable credlint cannot name here
+    return any(_lambda_handler(statement) for statement in tree.body)
+
+
+def _lambda_handler(statement: ast.stmt) -> bool:
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    parameters = [arg.arg.lstrip("_") for arg in statement.args.args]
+    return statement.name in LAMBDA_HANDLER_NAMES or parameters == LAMBDA_HANDLER_PARAMETERS
