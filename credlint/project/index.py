@@ -23,23 +23,24 @@ from credlint.project.summary import (
     Factory,
     ModuleSummary,
     dotted,
+    may_set_region,
     read_uses,
     summarise,
 )
 from credlint.project.view import NO_PROJECT_VIEW, CallSite, ConstantReach, FactoryReach, ProjectView
 from credlint.secrets import (
-    KEY_ID_BYTES,
     find_access_key_ids,
-    holds_random_looking_literal,
     looks_like_secret_access_key,
     looks_like_session_token,
 )
 
-# A client or resource call whose service is a name, or a parameter of a def defaulting to None
-# whose name says region: what a factory's bytes hold. ref. summary.py _factory_call.
-_FACTORY_BYTES = re.compile(
-    rb"\b(?:client|resource)\(\s*(?![rRbBuUfF]{0,2}[\"'])[A-Za-z_]|region\w*\s*(?::[^=,)\n]*)?=\s*None"
-)
+# An assignment of a quoted run of base64: where a credential constant's bytes stand. A regex that
+# starts with `=` skips ahead fast; whether the target starts its line is checked after.
+_ASSIGNED_RUN = re.compile(rb"""=[ \t]*[rRbBuU]{0,2}["']([A-Za-z0-9/+=]{16,})["']""")
+# A def's parameter whose name says region, defaulting to None: a factory's region comes through it.
+_REGION_PARAMETER = re.compile(rb"region\w*\s*(?::[^=,)\n]*)?=\s*None")
+_CLIENT_CALLS = (b"client(", b"resource(")
+_STRING_PREFIX_LENGTH = 2  # rb'', f'' ...
 _SDK_BYTES = (b"boto3", b"aioboto3")
 _SELF_NAMES = ("self", "cls")
 MAX_CLASS_DEPTH = 8
@@ -61,35 +62,42 @@ class ProjectIndex:
         self.root = root
         files = dict(sources)
         self._summaries: dict[Path, ModuleSummary] = {}
-        trees: dict[Path, ast.Module] = {}
+        self._trees: dict[Path, ast.Module] = {}
         for path, source in files.items():
-            if _may_define(source):
-                self._parse(path, source, trees)
-        names = self._exported_names()
-        if names:
-            wanted = [name.encode() for name in names]
+            factories = _may_define_factory(source)
+            if factories or _may_define_constant(source):
+                self._parse(path, source, factories=factories)
+        wanted = self._exported_names()
+        if wanted:
+            names = frozenset(words[-1].decode() for words in wanted)
             for path, source in files.items():
-                if path not in trees and any(name in source for name in wanted):
-                    self._parse(path, source, trees)
-            for path, tree in trees.items():
-                read_uses(self._summaries[path], tree, frozenset(names))
+                if not any(all(word in source for word in words) for words in wanted):
+                    continue
+                if path not in self._trees:
+                    self._parse(path, source, factories=False)
+                if path in self._trees:
+                    read_uses(self._summaries[path], self._trees[path], frozenset(names))
         self._table = ModuleTable((path, summary.name) for path, summary in self._summaries.items())
+        self._sets_region: dict[Path, bool] = {}
         self._views = self._resolve()
+        del self._trees
 
     def view_for(self, path: Path) -> ProjectView:
         return self._views.get(path, NO_PROJECT_VIEW)
 
-    def _parse(self, path: Path, source: bytes, trees: dict[Path, ast.Module]) -> None:
+    def _parse(self, path: Path, source: bytes, *, factories: bool) -> None:
         tree = FileProbe(source).tree
         if tree is not None:
-            trees[path] = tree
-            self._summaries[path] = summarise(tree, module_name_of(path))
+            self._trees[path] = tree
+            self._summaries[path] = summarise(tree, module_name_of(path), factories=factories)
 
-    def _exported_names(self) -> set[str]:
-        names: set[str] = set()
+    def _exported_names(self) -> set[tuple[bytes, ...]]:
+        """The words a module must hold to reach a definition: a constant's or a function's name;
+        for a method, its class's name too (a subclass names its base) and then the method's."""
+        names: set[tuple[bytes, ...]] = set()
         for summary in self._summaries.values():
-            names.update(qualname.rpartition(".")[2] for qualname in summary.factories)
-            names.update(name for name, (_, text) in summary.constants.items() if credential_shaped(text))
+            names.update(tuple(part.encode() for part in qualname.split(".")) for qualname in summary.factories)
+            names.update((name.encode(),) for name, (_, text) in summary.constants.items() if credential_shaped(text))
         return names
 
     def _resolve(self) -> dict[Path, ProjectView]:
@@ -190,7 +198,9 @@ class ProjectIndex:
 
     def _site(self, path: Path, summary: ModuleSummary, call: CallOf, factory: Factory) -> Optional[CallSite]:
         """The call site when it reaches the factory's client call with a known service and no region."""
-        if summary.sets_region:
+        if path not in self._sets_region:
+            self._sets_region[path] = may_set_region(self._trees[path])
+        if self._sets_region[path]:
             return None
         given = _arguments(call.node, factory)
         if given is None:
@@ -236,11 +246,39 @@ class ProjectIndex:
         return target[0], target[1], constant[0]
 
 
-def _may_define(source: bytes) -> bool:
-    """Whether a file's bytes may hold a client factory or a credential constant."""
-    if any(word in source for word in _SDK_BYTES) and _FACTORY_BYTES.search(source):
-        return True
-    return bool(KEY_ID_BYTES.search(source)) or holds_random_looking_literal(source)
+def _may_define_factory(source: bytes) -> bool:
+    """A boto3 client or resource call whose service is a name (not a string), or a parameter
+    named for a region that defaults to None. bytes.find rather than a regex: the words are frequent."""
+    if not any(word in source for word in _SDK_BYTES):
+        return False
+    for word in _CLIENT_CALLS:
+        found = source.find(word)
+        while found >= 0:
+            before = source[found - 1 : found]
+            if not (before.isalnum() or before == b"_") and _name_follows(source, found + len(word)):
+                return True
+            found = source.find(word, found + 1)
+    return b"region" in source and bool(_REGION_PARAMETER.search(source))
+
+
+def _name_follows(source: bytes, start: int) -> bool:
+    while source[start : start + 1] in (b" ", b"\t", b"\n", b"\r"):
+        start += 1
+    end = start
+    while source[end : end + 1].isalpha() and end - start < _STRING_PREFIX_LENGTH:
+        end += 1
+    first = source[start : start + 1]
+    return (first.isalpha() or first == b"_") and source[end : end + 1] not in (b'"', b"'")
+
+
+def _may_define_constant(source: bytes) -> bool:
+    """A module-level assignment of a string of a credential's shape, judged on its bytes."""
+    for match in _ASSIGNED_RUN.finditer(source):
+        line_start = source.rfind(b"\n", 0, match.start()) + 1
+        first = source[line_start : line_start + 1]
+        if (first.isalpha() or first == b"_") and credential_shaped(match.group(1).decode()):
+            return True
+    return False
 
 
 def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]]:

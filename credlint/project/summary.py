@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from credlint.prefilter import walk_tree
 from credlint.project.module_names import ModuleName, imported_module
 
 CLIENT_METHODS = frozenset({"client", "resource"})
@@ -84,19 +85,29 @@ class ModuleSummary:
     factories: dict[str, Factory] = field(default_factory=dict)
     calls: list[CallOf] = field(default_factory=list)
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
-    sets_region: bool = False
 
 
-def summarise(tree: ast.Module, name: ModuleName) -> ModuleSummary:
-    """The module's definitions; its calls are read later, once the project's factories are known."""
+def summarise(tree: ast.Module, name: ModuleName, *, factories: bool) -> ModuleSummary:
+    """The module's definitions, its factories only when asked; its calls are read later, once
+    the project's factories are known."""
     summary = ModuleSummary(name)
+    client_lines = frozenset(call.lineno for call in _calls(tree) if _method_of(call) in CLIENT_METHODS)
     for statement in tree.body:
-        _read_statement(summary, statement)
-    summary.sets_region = _may_set_region(tree)
+        _read_statement(summary, statement, client_lines if factories else frozenset())
     return summary
 
 
-def _read_statement(summary: ModuleSummary, statement: ast.stmt) -> None:
+def _calls(tree: ast.AST) -> Iterator[ast.Call]:
+    return (node for node in walk_tree(tree) if isinstance(node, ast.Call))
+
+
+def _method_of(call: ast.Call) -> Optional[str]:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: frozenset[int]) -> None:
+    """One module-level statement; client_lines: where client calls are, to look for factories."""
     if isinstance(statement, ast.Import):
         for alias in statement.names:
             if alias.asname:
@@ -117,17 +128,23 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt) -> None:
                 summary.constants[target.id] = (statement.lineno, text)
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         summary.functions.add(statement.name)
-        _note_factory(summary, statement, statement.name, method=False)
+        if _holds_line(statement, client_lines):
+            _note_factory(summary, statement, statement.name, method=False)
     elif isinstance(statement, ast.ClassDef):
         summary.classes[statement.name] = tuple(text for base in statement.bases if (text := dotted(base)))
         members = [member for member in statement.body if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))]
         summary.methods[statement.name] = frozenset(member.name for member in members)
-        for member in members:
+        for member in (member for member in members if _holds_line(member, client_lines)):
             static = any(dotted(decorator) == "staticmethod" for decorator in member.decorator_list)
             _note_factory(summary, member, f"{statement.name}.{member.name}", method=not static)
     elif isinstance(statement, (ast.If, ast.Try)):
         for inner in [*statement.body, *statement.orelse]:  # `if TYPE_CHECKING:`, `try: import ...`
-            _read_statement(summary, inner)
+            _read_statement(summary, inner, client_lines)
+
+
+def _holds_line(node: ast.stmt, lines: frozenset[int]) -> bool:
+    end = node.end_lineno or node.lineno
+    return any(node.lineno <= line <= end for line in lines)
 
 
 def _string(node: ast.expr, constants: dict[str, tuple[int, str]]) -> Optional[str]:
@@ -203,9 +220,7 @@ def _factory_call(
     keywords_parameter: Optional[str],
 ) -> Optional[Factory]:
     """The factory a client call makes of its function, when its service or region is a parameter."""
-    func = call.func
-    method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    if method not in CLIENT_METHODS:
+    if _method_of(call) not in CLIENT_METHODS:
         return None
     values: dict[str, ast.expr] = {}
     forwards = False
@@ -239,16 +254,19 @@ def _factory_call(
 
 def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[str]) -> None:
     """The calls whose callee ends in one of callee_names, and the names passed as credentials."""
-    pending: list[tuple[ast.AST, Optional[str]]] = [(tree, None)]
-    while pending:
-        node, enclosing_class = pending.pop()
-        if isinstance(node, ast.Call):
-            callee = dotted(node.func)
-            if callee is not None and callee.rpartition(".")[2] in callee_names:
-                summary.calls.append(CallOf(node, callee, enclosing_class))
-            _note_credential_arguments(summary, node, callee)
-        inner_class = node.name if isinstance(node, ast.ClassDef) else enclosing_class
-        pending.extend((child, inner_class) for child in ast.iter_child_nodes(node))
+    classes = [node for node in walk_tree(tree) if isinstance(node, ast.ClassDef)]
+    for call in _calls(tree):
+        callee = dotted(call.func)
+        if callee is not None and callee.rpartition(".")[2] in callee_names:
+            summary.calls.append(CallOf(call, callee, _innermost_class(classes, call.lineno)))
+        if call.keywords:
+            _note_credential_arguments(summary, call, callee)
+
+
+def _innermost_class(classes: list[ast.ClassDef], line: int) -> Optional[str]:
+    """The class whose body holds the line, the innermost when classes nest."""
+    holding = [node for node in classes if node.lineno <= line <= (node.end_lineno or node.lineno)]
+    return max(holding, key=lambda node: node.lineno).name if holding else None
 
 
 def _note_credential_arguments(summary: ModuleSummary, call: ast.Call, callee: Optional[str]) -> None:
@@ -265,7 +283,7 @@ def _note_credential_arguments(summary: ModuleSummary, call: ast.Call, callee: O
         summary.credential_arguments.append(CredentialArgument(keyword.arg, value, link, target, call.lineno))
 
 
-def _may_set_region(tree: ast.Module) -> bool:
+def may_set_region(tree: ast.Module) -> bool:
     """Whether the module may put a region into its environment, or runs where Lambda does:
     judged loosely, as a call site in such a module is never reported."""
     for node in ast.walk(tree):

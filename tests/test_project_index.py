@@ -1,0 +1,206 @@
+"""The project index: definitions reached from other modules, through the installed CLI and alone."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+from credlint.project.index import ProjectIndex
+from tests.conftest import REPO, credlint_executable, run_cli
+
+FIXTURE = REPO / "tests" / "fixtures" / "index_project"
+SIGNING = "pLx9Qw2Er5Ty8Ui0Op3As6Df9Gh2Jk5Lz8Xc1Vb4"
+
+# (path, line, code) for every finding of the project.
+EXPECTED = {
+    ("shop/aws.py", 10, "CL301"),  # make_client('sns') from shop/handlers.py gives no region
+    ("shop/aws.py", 21, "CL301"),  # OrderStream's self.client('kinesis') gives none either
+    ("shop/handlers.py", 20, "CL404"),  # tenacity without a wait
+    ("shop/settings.py", 7, "CL101"),  # passed to boto3.client('s3') in shop/handlers.py
+    ("shop/settings.py", 8, "CL102"),  # found only through that use: its name says nothing
+}
+
+
+def copy_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    return project
+
+
+def findings(project: Path, *arguments: str) -> list[dict]:
+    result = run_cli(["check", "--format", "json", *arguments], cwd=project)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1), result.stderr
+    document = json.loads(result.stdout)
+    assert document["errors"] == []
+    return document["findings"]
+
+
+def places(found: list[dict]) -> set[tuple[str, int, str]]:
+    return {(finding["path"], finding["line"], finding["code"]) for finding in found}
+
+
+def test_the_project_gives_exactly_its_findings(tmp_path: Path) -> None:
+    assert places(findings(copy_project(tmp_path), "--no-cache", ".")) == EXPECTED
+
+
+def test_one_file_on_its_own_sees_the_rest_of_its_project(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    for path in ("shop/aws.py", "shop/settings.py", "shop/handlers.py", "jobs/report.py"):
+        expected = {place for place in EXPECTED if place[0] == path}
+        assert places(findings(project, "--no-cache", path)) == expected, path
+
+
+def test_a_buffer_on_stdin_is_indexed_with_the_files_around_it(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    aws = (project / "shop" / "aws.py").read_text()
+
+    def lines_found() -> set[int]:
+        result = subprocess.run(
+            [credlint_executable(), "check", "--format", "json", "--stdin-filename", "shop/aws.py", "-"],
+            cwd=project,
+            input=aws,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return {finding["line"] for finding in json.loads(result.stdout)["findings"]}
+
+    assert lines_found() == {10, 21}
+    handlers = project / "shop" / "handlers.py"
+    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    assert lines_found() == {21}
+
+
+def test_explanations_name_the_other_module(tmp_path: Path) -> None:
+    found = {(f["path"], f["line"]): f for f in findings(copy_project(tmp_path), "--no-cache", ".")}
+    factory = found[("shop/aws.py", 10)]
+    assert "make_client('sns') at shop/handlers.py:14" in factory["explanation"]["summary"]
+    assert "make_client('sqs')" not in factory["explanation"]["summary"]  # it passes a region
+    secret = found[("shop/settings.py", 8)]
+    assert "boto3.client('s3') at shop/handlers.py:22" in secret["explanation"]["summary"]
+    assert secret["explanation"]["steps"][0]["status"] == "this code"
+    assert SIGNING not in json.dumps(list(found.values()))
+
+
+def test_a_change_in_a_caller_reaches_the_factory_through_the_cache(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert ("shop/aws.py", 10, "CL301") in places(findings(project, "."))
+    handlers = project / "shop" / "handlers.py"
+    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    assert ("shop/aws.py", 10, "CL301") not in places(findings(project, "."))
+    handlers.write_text(handlers.read_text().replace("aws_secret_access_key=UPLOAD_SIGNING,", ""))
+    assert ("shop/settings.py", 8, "CL102") not in places(findings(project, "."))
+
+
+def index_of(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
+    sources = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+        sources.append((path, path.read_bytes()))
+    return ProjectIndex(tmp_path, sources)
+
+
+FACTORY = textwrap.dedent(
+    """
+    import boto3
+
+    def make(service, region=None):
+        return boto3.client(service, region_name=region)
+    """
+)
+
+
+def sites_of(index: ProjectIndex, path: Path) -> list[str]:
+    return [site.label for reach in index.view_for(path).factories for site in reach.sites]
+
+
+def test_relative_imports_and_in_module_calls_reach_the_factory(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/core/__init__.py": "",
+            "pkg/core/aws.py": FACTORY + "\nmake('ecs')\n",
+            "pkg/web/__init__.py": "",
+            "pkg/web/views.py": "from ..core.aws import make\nfrom ..core import aws\nmake('sqs')\naws.make('sns')\n",
+        },
+    )
+    assert sorted(sites_of(index, tmp_path / "pkg/core/aws.py")) == ["aws.make('sns')", "make('ecs')", "make('sqs')"]
+
+
+def test_call_sites_that_may_give_a_region_are_left_out(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "aws.py": FACTORY,
+            "calls.py": """
+                from aws import make
+                make('sqs', 'eu-west-1')
+                make('sqs', region='eu-west-1')
+                make('sqs', *regions)
+                make(**options)
+                make(service_name)
+                make('sqs', None)
+            """,
+        },
+    )
+    assert sites_of(index, tmp_path / "aws.py") == ["make('sqs')"]  # only the None one
+
+
+def test_each_script_directory_resolves_its_own_module(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "one/aws.py": FACTORY,
+            "one/run.py": "from aws import make\nmake('sqs')\n",
+            "two/aws.py": FACTORY,
+            "two/run.py": "from aws import make\nmake('sns')\n",
+        },
+    )
+    assert sites_of(index, tmp_path / "one/aws.py") == ["make('sqs')"]
+    assert sites_of(index, tmp_path / "two/aws.py") == ["make('sns')"]
+
+
+def test_an_overriding_method_hides_the_base_factory(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "base.py": "import boto3\nclass Base:\n    def client(self, service):\n        return boto3.client(service)\n",
+            "use.py": """
+                from base import Base
+                class Plain(Base):
+                    def run(self):
+                        self.client('sqs')
+                class Pinned(Base):
+                    def client(self, service):
+                        return super().client(service)
+                    def run(self):
+                        self.client('sns')
+            """,
+        },
+    )
+    assert sites_of(index, tmp_path / "base.py") == ["self.client('sqs')"]
+
+
+def test_names_from_outside_the_project_stay_unknown(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "settings.py": f"SIGNING = {SIGNING!r}\n",
+            "use.py": """
+                import boto3
+                from vendor.settings import SIGNING
+                boto3.client('s3', aws_secret_access_key=SIGNING)
+                from boto3 import client
+                client('sqs')
+            """,
+        },
+    )
+    assert not index.view_for(tmp_path / "settings.py")
+    assert not index.view_for(tmp_path / "use.py")
