@@ -105,23 +105,6 @@ def looks_like_session_token(value: str) -> bool:
     return _entropy()(value) >= SESSION_TOKEN_MIN_ENTROPY
 
 
-# ref. detect-secrets AWSKeyDetector: the key id prefixes, as bytes, for comments and plain strings.
-KEY_ID_BYTES = re.compile(rb"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
-# Quoted, or next to an f-string brace: where a literal (piece of a) secret stands in source.
-_QUOTED_BASE64_RUN = re.compile(rb"""["'}]([A-Za-z0-9/+=]{14,})["'{]""")
-_DIGIT_OR_SYMBOL = re.compile(rb"[0-9/+]")
-
-
-def holds_random_looking_literal(source: bytes) -> bool:
-    """A quoted run of base64 in both cases with a digit or symbol, as secrets and tokens have
-    (a secret split in up to three pieces still leaves one)."""
-    for match in _QUOTED_BASE64_RUN.finditer(source):
-        run = match.group(1)
-        if run.upper() != run and run.lower() != run and _DIGIT_OR_SYMBOL.search(run):
-            return True
-    return False
-
-
 def redact(value: str) -> str:
     """Keep four characters at each end so a user can find the key; never more than that."""
     if len(value) <= 12:

@@ -69,14 +69,14 @@ class ProjectIndex:
                 self._parse(path, source, factories=factories)
         wanted = self._exported_names()
         if wanted:
-            names = frozenset(words[-1].decode() for words in wanted)
+            names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
             for path, source in files.items():
                 if not any(all(word in source for word in words) for words in wanted):
                     continue
                 if path not in self._trees:
                     self._parse(path, source, factories=False)
                 if path in self._trees:
-                    read_uses(self._summaries[path], self._trees[path], frozenset(names))
+                    read_uses(self._summaries[path], self._trees[path], names)
         self._table = ModuleTable((path, summary.name) for path, summary in self._summaries.items())
         self._sets_region: dict[Path, bool] = {}
         self._views = self._resolve()
@@ -114,31 +114,22 @@ class ProjectIndex:
                 reached = self._constant_of(path, summary, argument.value)
                 if reached is not None and reached[0] != path:
                     defining, name, line = reached
-                    reach = ConstantReach(
-                        name,
-                        line,
-                        argument.parameter,
-                        argument.link,
-                        argument.target,
-                        self._display(path),
-                        argument.line,
-                    )
+                    place = f"{self._display(path)}:{argument.line}"
+                    reach = ConstantReach(name, line, argument.parameter, argument.link, argument.target, place)
                     constants[defining].append(reach)
         views: dict[Path, ProjectView] = {}
         for path in {*(path for path, _ in sites), *constants}:
             summary = self._summaries[path]
             factories = tuple(
                 FactoryReach(
-                    factory.qualname,
                     factory.line,
-                    factory.service_parameter,
                     factory.region_parameter,
                     tuple(sorted(set(sites[(path, qualname)]), key=lambda site: (site.path, site.line))),
                 )
                 for qualname, factory in sorted(summary.factories.items())
                 if sites.get((path, qualname))
             )
-            reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.path, r.target_line)))
+            reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.target_place)))
             views[path] = ProjectView(factories, reaches)
         return views
 
@@ -230,20 +221,23 @@ class ProjectIndex:
         if isinstance(value, ast.Constant):
             return value.value if isinstance(value.value, str) else None
         written = dotted(value)
-        target = self._target(path, summary, written) if written is not None else None
-        if target is None:
-            return None
-        constant = self._summaries[target[0]].constants.get(target[1])
-        return constant[1] if constant is not None else None
+        constant = self._constant(path, summary, written) if written is not None else None
+        return constant[3] if constant is not None else None
 
     def _constant_of(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str, int]]:
+        """The credential-shaped constant a name passed as a credential refers to."""
+        constant = self._constant(path, summary, written)
+        if constant is None or not credential_shaped(constant[3]):
+            return None
+        return constant[:3]
+
+    def _constant(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str, int, str]]:
+        """The module, name, line and text of the string constant a dotted name refers to."""
         target = self._target(path, summary, written)
         if target is None:
             return None
         constant = self._summaries[target[0]].constants.get(target[1])
-        if constant is None or not credential_shaped(constant[1]):
-            return None
-        return target[0], target[1], constant[0]
+        return (*target, *constant) if constant is not None else None
 
 
 def _may_define_factory(source: bytes) -> bool:

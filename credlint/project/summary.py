@@ -13,19 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import walk_tree
 from credlint.project.module_names import ModuleName, imported_module
 
 CLIENT_METHODS = frozenset({"client", "resource"})
+# ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS, the boto3 spelling (that module imports LibCST).
 SDK_CREDENTIAL_PARAMETERS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 # What may put a region in the process environment (region/rule_base.py reads them in one module):
 # a write of AWS_DEFAULT_REGION or of an unknown variable, a dotenv load, the default session.
 REGION_SETTERS = frozenset({"load_dotenv", "read_env", "setup_default_session", "putenv", "setenv"})
 ENVIRON_SETTERS = frozenset({"setdefault", "update"})
 REGION_VARIABLE = "AWS_DEFAULT_REGION"
-# ref. region/candidates.py: a Lambda handler's module gets AWS_DEFAULT_REGION from Lambda.
-LAMBDA_HANDLER_NAMES = frozenset({"handler", "lambda_handler"})
-LAMBDA_HANDLER_PARAMETERS = ["event", "context"]
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -81,7 +80,6 @@ class ModuleSummary:
     constants: dict[str, tuple[int, str]] = field(default_factory=dict)  # string constants: line, text
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
     methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
-    functions: set[str] = field(default_factory=set)
     factories: dict[str, Factory] = field(default_factory=dict)
     calls: list[CallOf] = field(default_factory=list)
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
@@ -91,9 +89,11 @@ def summarise(tree: ast.Module, name: ModuleName, *, factories: bool) -> ModuleS
     """The module's definitions, its factories only when asked; its calls are read later, once
     the project's factories are known."""
     summary = ModuleSummary(name)
-    client_lines = frozenset(call.lineno for call in _calls(tree) if _method_of(call) in CLIENT_METHODS)
+    client_lines: frozenset[int] = frozenset()
+    if factories:
+        client_lines = frozenset(call.lineno for call in _calls(tree) if _method_of(call) in CLIENT_METHODS)
     for statement in tree.body:
-        _read_statement(summary, statement, client_lines if factories else frozenset())
+        _read_statement(summary, statement, client_lines)
     return summary
 
 
@@ -127,7 +127,6 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
             if isinstance(target, ast.Name) and text is not None:
                 summary.constants[target.id] = (statement.lineno, text)
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        summary.functions.add(statement.name)
         if _holds_line(statement, client_lines):
             _note_factory(summary, statement, statement.name, method=False)
     elif isinstance(statement, ast.ClassDef):
@@ -300,11 +299,4 @@ def may_set_region(tree: ast.Module) -> bool:
             and "environ" in (dotted(node.value) or "")
         ):
             return True  # os.environ[name] = ...: a variable credlint cannot name here
-    return any(_lambda_handler(statement) for statement in tree.body)
-
-
-def _lambda_handler(statement: ast.stmt) -> bool:
-    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    parameters = [arg.arg.lstrip("_") for arg in statement.args.args]
-    return statement.name in LAMBDA_HANDLER_NAMES or parameters == LAMBDA_HANDLER_PARAMETERS
+    return any(is_lambda_handler(statement) for statement in tree.body)

@@ -27,9 +27,7 @@ class CallSite:
 class FactoryReach:
     """A client call inside a function of this module that some call sites reach with no region."""
 
-    function: str  # e.g. "make_client", "AwsHelper.client"
     line: int  # the client call's line
-    service_parameter: str  # the parameter that names the service; "" when the service is written
     region_parameter: str  # the parameter the region would come through; "" when there is none
     sites: tuple[CallSite, ...]
 
@@ -43,12 +41,7 @@ class ConstantReach:
     parameter: str  # e.g. "aws_secret_access_key"
     link: str  # "explicit" for a client or resource, "session" for a Session
     target: str  # e.g. "boto3.client('s3')"
-    path: str  # the module that passes it, relative to the project root
-    target_line: int
-
-    @property
-    def place(self) -> str:
-        return f"{self.path}:{self.target_line}"
+    target_place: str  # where that call is: "shop/handlers.py:22", relative to the project root
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,24 @@ the shape the rule's final check looks for.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from credlint.analysis.folded_strings import folded_strings, folded_strings_with_lines
 from credlint.prefilter import FileProbe
 from credlint.secrets import (
-    KEY_ID_BYTES,
     find_access_key_ids,
-    holds_random_looking_literal,
     is_documentation_example,
     looks_like_secret_access_key,
     looks_like_session_token,
 )
 from credlint.slicing import lines_matching
+
+# ref. detect-secrets AWSKeyDetector: the key id prefixes, as bytes, for comments and plain strings.
+_KEY_ID_BYTES = re.compile(rb"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
+# Quoted, or next to an f-string brace: where a literal (piece of a) secret stands in source.
+_QUOTED_BASE64_RUN = re.compile(rb"""["'}]([A-Za-z0-9/+=]{14,})["'{]""")
+_DIGIT_OR_SYMBOL = re.compile(rb"[0-9/+]")
 
 ACCESS_KEY_ID = "access-key-id"
 EXAMPLE_KEY = "example-key"
@@ -30,7 +35,12 @@ ALL_KINDS = frozenset({ACCESS_KEY_ID, EXAMPLE_KEY, SECRET_ACCESS_KEY, SESSION_TO
 
 
 def has_random_looking_literal(probe: FileProbe) -> bool:
-    return holds_random_looking_literal(probe.source)
+    """A quoted run of base64 in both cases with a digit or symbol, as secrets and tokens have."""
+    for match in _QUOTED_BASE64_RUN.finditer(probe.source):
+        run = match.group(1)
+        if run.upper() != run and run.lower() != run and _DIGIT_OR_SYMBOL.search(run):
+            return True
+    return False
 
 
 def literal_kinds(probe: FileProbe) -> frozenset[str]:
@@ -53,7 +63,7 @@ def _kinds(texts: Iterator[str]) -> frozenset[str]:
 
 
 def may_hold_access_key_id(probe: FileProbe) -> bool:
-    return bool(KEY_ID_BYTES.search(probe.source)) or ACCESS_KEY_ID in probe.once(literal_kinds)
+    return bool(_KEY_ID_BYTES.search(probe.source)) or ACCESS_KEY_ID in probe.once(literal_kinds)
 
 
 def may_hold_example_key(probe: FileProbe) -> bool:
@@ -73,7 +83,7 @@ def lines_with_credentials(probe: FileProbe) -> frozenset[int]:
     credential's shape."""
     if probe.tree is None:
         return frozenset()
-    found = set(lines_matching(probe, KEY_ID_BYTES))
+    found = set(lines_matching(probe, _KEY_ID_BYTES))
     found.update(line for line, text in folded_strings_with_lines(probe) if _kinds(iter((text,))))
     return frozenset(found)
 

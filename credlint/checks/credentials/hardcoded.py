@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Callable, Optional, Protocol, Union
+from collections.abc import Mapping
+from typing import Callable, Optional, Protocol
 
 import libcst as cst
 
+from credlint.analysis.bindings import scope_of
 from credlint.analysis.credential_slots import (
     PLACEMENT_ENV,
     PLACEMENT_EXPLICIT,
@@ -91,45 +92,23 @@ def project_uses(rule: Rule, module: cst.Module) -> ProjectUses:
     """The literals of this module's constants that other modules pass to SDK credential
     parameters, each with those uses (project/index.py found them)."""
     reaches = rule.context.settings.project.constants
-    if not reaches:
+    scope = scope_of(rule, module) if reaches else None
+    if scope is None:
         return {}
     found: dict[cst.CSTNode, list[CredentialUse]] = {}
     for reach in reaches:
         kind = SESSION if reach.link == PLACEMENT_SESSION else CLIENT
-        placement = CredentialPlacement(reach.link, f"{reach.target} at {reach.place}", None)
+        placement = CredentialPlacement(reach.link, f"{reach.target} at {reach.target_place}", None)
         sdk_call = SdkCall(kind, "boto3", reach.target)
         credential = SDK_PARAMETER_SLOTS[reach.parameter]
-        for statement in module_level_statements(module.body):
-            for value in _values_bound(statement, reach.name):
-                if rule.line_of(statement) != reach.line:
-                    continue
-                slot = CredentialSlot(credential, reach.parameter, value, placement, sdk_call, True)
-                for text, node in literal_sources(rule, value):
-                    found.setdefault(node, []).append(CredentialUse(text, slot))
+        for binding in scope[reach.name]:
+            value = binding.value
+            if value is None or binding.node is None or rule.line_of(binding.node) != reach.line:
+                continue
+            slot = CredentialSlot(credential, reach.parameter, value, placement, sdk_call, True)
+            for text, node in literal_sources(rule, value):
+                found.setdefault(node, []).append(CredentialUse(text, slot))
     return {node: tuple(uses) for node, uses in found.items()}
-
-
-def module_level_statements(
-    body: Sequence[Union[cst.BaseStatement, cst.BaseSmallStatement]],
-) -> Iterator[cst.BaseSmallStatement]:
-    """The small statements of a module body, in its `if` and `try` blocks too."""
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            yield from statement.body
-        elif isinstance(statement, (cst.If, cst.Try)):
-            yield from module_level_statements(statement.body.body)
-
-
-def _values_bound(statement: cst.BaseSmallStatement, name: str) -> Iterator[cst.BaseExpression]:
-    if isinstance(statement, cst.Assign):
-        targets = [target.target for target in statement.targets]
-    elif isinstance(statement, cst.AnnAssign) and statement.value is not None:
-        targets = [statement.target]
-    else:
-        return
-    value = statement.value
-    if value is not None and any(isinstance(target, cst.Name) and target.value == name for target in targets):
-        yield value
 
 
 def with_project_uses(

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional, Union
 
+from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching
 
@@ -30,11 +31,6 @@ CLIENT_METHODS = frozenset({"client", "resource", "create_client"})
 FACTORY_MODULES = frozenset({"boto3"})
 REGION_POSITION = 1  # ref. sdk.py CLIENT_PARAMETERS: service_name, region_name, ...
 MAX_ARGUMENTS_BYTES = 4096
-# A module-level function named like a Lambda handler, or taking (event, context), makes the module
-# a Lambda function's code, where the region comes from the environment (region/sources.py).
-# ref. the Lambda Python runtime calls `handler(event, context)`; the console's default names.
-LAMBDA_HANDLER_NAMES = ("handler", "lambda_handler")
-LAMBDA_HANDLER_PARAMETERS = ["event", "context"]
 # What may give every client of a module its region (region/rule_base.py ModuleRegionFacts): an
 # environment write or load, the default session, a session's config, a NoRegionError handler.
 _MODULE_REGION_WORDS = re.compile(
@@ -271,15 +267,7 @@ def lines_of_module_region_facts(probe: FileProbe) -> frozenset[int]:
     if tree is None:
         return frozenset()
     found = set(lines_matching(probe, _MODULE_REGION_WORDS))
-    found.update(
-        statement.lineno
-        for statement in tree.body
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and (
-            statement.name in LAMBDA_HANDLER_NAMES
-            or [arg.arg.lstrip("_") for arg in statement.args.args] == LAMBDA_HANDLER_PARAMETERS
-        )
-    )
+    found.update(statement.lineno for statement in tree.body if is_lambda_handler(statement))
     return frozenset(found)
 
 

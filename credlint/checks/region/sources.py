@@ -21,10 +21,10 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
-from credlint.checks.region.candidates import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
 from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
+from credlint.lambda_handlers import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
 from credlint.project.view import CallSite, FactoryReach
 from credlint.rule import Rule
 
