@@ -294,7 +294,7 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder, memo: Optional
 
         resolved = absolute.resolve()
         root = _project_root(resolved, config.resolved_root, [])
-        index = project_index(root, finder, config.max_file_size, buffers={resolved: source})
+        index = project_index(root, finder, config.max_file_size, [resolved], covered=False, buffers={resolved: source})
         job = replace(job, settings=replace(job.settings, project=index.view_for(resolved)))
     return _report([job], [check_bytes(job, source, memo)], [])
 
@@ -302,7 +302,7 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder, memo: Optional
 def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: Sequence[Path]) -> list[FileJob]:
     """Each Python file's job with what its project's index says about it. A project is the
     configuration root, or for files outside it the directory the run was given; one the run
-    covers is indexed from the run's own files, any other is walked for its files."""
+    does not cover is walked for its other files when the index needs them."""
     from credlint.project.build import project_index
 
     directories = [path.resolve() for path in given if path.is_dir()]
@@ -315,8 +315,8 @@ def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: S
     updated = list(file_jobs)
     for root, members in by_root.items():
         covered = any(root == directory or directory in root.parents for directory in directories)
-        known = [path for _, path in members] if covered else None
-        index = project_index(root, finder, file_jobs[members[0][0]].max_file_size, files=known)
+        checked = [path for _, path in members]
+        index = project_index(root, finder, file_jobs[members[0][0]].max_file_size, checked, covered=covered)
         for position, path in members:
             view = index.view_for(path)
             if view:

@@ -204,3 +204,31 @@ def test_names_from_outside_the_project_stay_unknown(tmp_path: Path) -> None:
     )
     assert not index.view_for(tmp_path / "settings.py")
     assert not index.view_for(tmp_path / "use.py")
+
+
+def test_a_package_that_imports_the_factory_again_passes_it_on(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "app/__init__.py": "from .aws import make\n",
+            "app/aws.py": FACTORY,
+            "run.py": "from app import make\nimport app\nmake('sqs')\napp.make('sns')\n",
+        },
+    )
+    assert sorted(sites_of(index, tmp_path / "app/aws.py")) == ["app.make('sns')", "make('sqs')"]
+
+
+def test_the_rest_of_the_project_is_read_only_for_a_checked_file_that_defines_something(tmp_path: Path) -> None:
+    def unread() -> list[tuple[Path, bytes]]:
+        raise AssertionError("the rest of the project was read")
+
+    plain = tmp_path / "plain.py"
+    plain.write_text("import boto3\nboto3.client('sqs', region_name='eu-west-1')\n")
+    assert not ProjectIndex(tmp_path, [(plain, plain.read_bytes())], unread).view_for(plain)
+
+    factory = tmp_path / "aws.py"
+    factory.write_text(FACTORY)
+    caller = tmp_path / "run.py"
+    caller.write_text("from aws import make\nmake('sqs')\n")
+    index = ProjectIndex(tmp_path, [(factory, factory.read_bytes())], lambda: [(caller, caller.read_bytes())])
+    assert sites_of(index, factory) == ["make('sqs')"]

@@ -1,10 +1,9 @@
-"""Building a project's index for a run: from the run's own files, or by walking the project."""
+"""Building a project's index for a run: its checked files, and the rest when they are needed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Optional
 
 from credlint.config import ConfigFinder
 from credlint.discovery import discover
@@ -17,15 +16,24 @@ def project_index(
     root: Path,
     finder: ConfigFinder,
     max_file_size: int,
+    checked: Sequence[Path],
+    *,
+    covered: bool,
     buffers: Mapping[Path, bytes] = {},
-    files: Optional[Sequence[Path]] = None,
 ) -> ProjectIndex:
-    """The index of the project at root (resolved), by resolved paths. files: its Python files,
-    resolved, when the run has found them; buffers: contents that stand for files on disk (an
+    """The index of the project at root for the checked files, all paths resolved. covered: the
+    checked files are all of the project's Python files; otherwise the project is walked for the
+    others, when the index asks for them. buffers: contents that stand for files on disk (an
     editor's unsaved buffer, stdin)."""
-    if files is None:
+    on_disk = python_sources((path for path in checked if path not in buffers), max_file_size)
+    checked_sources = [*on_disk, *buffers.items()]
+    if covered:
+        return ProjectIndex(root, checked_sources)
+
+    def others() -> Iterator[tuple[Path, bytes]]:
+        done = set(checked)
         found = discover([str(root)], finder)
-        files = [item[0].resolve() for item in found if not isinstance(item, FileError) and item[2] == PYTHON]
-    standing_in = {path.resolve(): source for path, source in buffers.items()}
-    on_disk = python_sources((path for path in files if path not in standing_in), max_file_size)
-    return ProjectIndex(root, [*on_disk, *standing_in.items()])
+        paths = (item[0].resolve() for item in found if not isinstance(item, FileError) and item[2] == PYTHON)
+        yield from python_sources((path for path in paths if path not in done), max_file_size)
+
+    return ProjectIndex(root, checked_sources, others)

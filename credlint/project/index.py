@@ -1,16 +1,20 @@
-"""The project index: which module's definitions other modules reach, found in one cheap pass.
+"""The project index: which of the checked modules' definitions other modules reach, found in
+one cheap pass.
 
-Most files are never parsed for it: a file is read with `ast` only when its bytes may hold a
-client factory (a boto3 client call whose service or region is a parameter) or a credential
-constant, or name one that another file defines. Projects with neither cost a byte search per file.
+Only a checked file's own definitions can change its findings, so only checked files are looked
+at for definitions: a client factory (a boto3 client call whose service or region is a
+parameter) or a credential constant. Most files are never parsed: a checked file is read with
+`ast` only when its bytes may hold one, and the rest of the project is read only when some
+checked file does, and then parsed only where its bytes name what was found.
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -44,6 +48,7 @@ _STRING_PREFIX_LENGTH = 2  # rb'', f'' ...
 _SDK_BYTES = (b"boto3", b"aioboto3")
 _SELF_NAMES = ("self", "cls")
 MAX_CLASS_DEPTH = 8
+MAX_REEXPORTS = 4  # `from .aws import make_client` in a package's __init__.py, and so on
 
 
 def credential_shaped(text: str) -> bool:
@@ -58,19 +63,26 @@ def credential_shaped(text: str) -> bool:
 class ProjectIndex:
     """The index of one project's Python files, and the view it gives each of them."""
 
-    def __init__(self, root: Path, sources: Iterable[tuple[Path, bytes]]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        checked: Iterable[tuple[Path, bytes]],
+        others: Callable[[], Iterable[tuple[Path, bytes]]] = tuple,
+    ) -> None:
+        """checked: the files whose findings are wanted; others: the rest of the project's Python
+        files, asked for only when a checked file defines something others may use."""
         self.root = root
-        files = dict(sources)
+        checked_files = dict(checked)
         self._summaries: dict[Path, ModuleSummary] = {}
         self._trees: dict[Path, ast.Module] = {}
-        for path, source in files.items():
+        for path, source in checked_files.items():
             factories = _may_define_factory(source)
             if factories or _may_define_constant(source):
                 self._parse(path, source, factories=factories)
         wanted = self._exported_names()
         if wanted:
             names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
-            for path, source in files.items():
+            for path, source in itertools.chain(checked_files.items(), others()):
                 if not any(all(word in source for word in words) for words in wanted):
                     continue
                 if path not in self._trees:
@@ -144,7 +156,20 @@ class ProjectIndex:
         return found if found in self._summaries else None
 
     def _target(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str]]:
-        """The module and the name in it that a dotted name written in a module refers to."""
+        """The module and the name in it that a dotted name written in a module refers to, through
+        the modules that only import it again (a package's __init__.py)."""
+        target = self._written_target(path, summary, written)
+        for _ in range(MAX_REEXPORTS):
+            if target is None:
+                return None
+            module, name = target
+            found = self._summaries[module]
+            if name not in found.imports or name in found.factories or name in found.constants:
+                return target
+            target = self._written_target(module, found, name)
+        return target
+
+    def _written_target(self, path: Path, summary: ModuleSummary, written: str) -> Optional[tuple[Path, str]]:
         head, _, rest = written.partition(".")
         if not rest:
             if head in summary.imports:
