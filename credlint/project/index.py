@@ -76,9 +76,9 @@ class ProjectIndex:
         self._summaries: dict[Path, ModuleSummary] = {}
         self._trees: dict[Path, ast.Module] = {}
         for path, source in checked_files.items():
-            factories = _may_define_factory(source)
-            if factories or _may_define_constant(source):
-                self._parse(path, source, factories=factories)
+            client_lines = _factory_client_lines(source)
+            if client_lines or _may_define_constant(source):
+                self._parse(path, source, client_lines)
         wanted = self._exported_names()
         if wanted:
             names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
@@ -86,7 +86,7 @@ class ProjectIndex:
                 if not any(all(word in source for word in words) for words in wanted):
                     continue
                 if path not in self._trees:
-                    self._parse(path, source, factories=False)
+                    self._parse(path, source)
                 if path in self._trees:
                     read_uses(self._summaries[path], self._trees[path], names)
         self._table = ModuleTable((path, summary.name) for path, summary in self._summaries.items())
@@ -97,11 +97,11 @@ class ProjectIndex:
     def view_for(self, path: Path) -> ProjectView:
         return self._views.get(path, NO_PROJECT_VIEW)
 
-    def _parse(self, path: Path, source: bytes, *, factories: bool) -> None:
+    def _parse(self, path: Path, source: bytes, client_lines: frozenset[int] = frozenset()) -> None:
         tree = FileProbe(source).tree
         if tree is not None:
             self._trees[path] = tree
-            self._summaries[path] = summarise(tree, module_name_of(path), factories=factories)
+            self._summaries[path] = summarise(tree, module_name_of(path), client_lines)
 
     def _exported_names(self) -> set[tuple[bytes, ...]]:
         """The words a module must hold to reach a definition: a constant's or a function's name;
@@ -265,19 +265,30 @@ class ProjectIndex:
         return (*target, *constant) if constant is not None else None
 
 
-def _may_define_factory(source: bytes) -> bool:
-    """A boto3 client or resource call whose service is a name (not a string), or a parameter
-    named for a region that defaults to None. bytes.find rather than a regex: the words are frequent."""
+def _factory_client_lines(source: bytes) -> frozenset[int]:
+    """Where the client and resource calls of a file that may define a factory stand: one with a
+    name (not a string) for its service, or a parameter named for a region defaulting to None,
+    makes it one. bytes.find rather than a regex: the words are frequent."""
     if not any(word in source for word in _SDK_BYTES):
-        return False
+        return frozenset()
+    calls: list[int] = []
+    named_service = False
     for word in _CLIENT_CALLS:
         found = source.find(word)
         while found >= 0:
             before = source[found - 1 : found]
-            if not (before.isalnum() or before == b"_") and _name_follows(source, found + len(word)):
-                return True
+            if not (before.isalnum() or before == b"_"):
+                calls.append(found)
+                named_service = named_service or _name_follows(source, found + len(word))
             found = source.find(word, found + 1)
-    return b"region" in source and bool(_REGION_PARAMETER.search(source))
+    if not calls or not (named_service or (b"region" in source and _REGION_PARAMETER.search(source))):
+        return frozenset()
+    lines, line, counted = set(), 1, 0
+    for offset in sorted(calls):
+        line += source.count(b"\n", counted, offset)
+        counted = offset
+        lines.add(line)
+    return frozenset(lines)
 
 
 def _name_follows(source: bytes, start: int) -> bool:

@@ -85,13 +85,10 @@ class ModuleSummary:
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
 
 
-def summarise(tree: ast.Module, name: ModuleName, *, factories: bool) -> ModuleSummary:
-    """The module's definitions, its factories only when asked; its calls are read later, once
-    the project's factories are known."""
+def summarise(tree: ast.Module, name: ModuleName, client_lines: frozenset[int] = frozenset()) -> ModuleSummary:
+    """The module's definitions, with the factories among the functions that hold client_lines
+    (where client calls may be); its calls are read later, once the project's factories are known."""
     summary = ModuleSummary(name)
-    client_lines: frozenset[int] = frozenset()
-    if factories:
-        client_lines = frozenset(call.lineno for call in _calls(tree) if _method_of(call) in CLIENT_METHODS)
     for statement in tree.body:
         _read_statement(summary, statement, client_lines)
     return summary
