@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ast
 import itertools
+import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -326,10 +328,14 @@ def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]
 
 
 def python_sources(paths: Iterable[Path], max_size: int) -> Iterator[tuple[Path, bytes]]:
-    """The bytes of each readable file no larger than max_size; the run reports the others."""
+    """The bytes of each regular file no larger than max_size; the run reports the others. Opened
+    without blocking and checked before reading, as api.read_file does: a FIFO must not stall."""
     for path in paths:
         try:
-            if path.stat().st_size <= max_size:
-                yield path, path.read_bytes()
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(descriptor, "rb") as handle:
+                status = os.fstat(descriptor)
+                if stat.S_ISREG(status.st_mode) and status.st_size <= max_size:
+                    yield path, handle.read()
         except OSError:
             continue
