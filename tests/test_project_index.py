@@ -232,3 +232,23 @@ def test_the_rest_of_the_project_is_read_only_for_a_checked_file_that_defines_so
     caller.write_text("from aws import make\nmake('sqs')\n")
     index = ProjectIndex(tmp_path, [(factory, factory.read_bytes())], lambda: [(caller, caller.read_bytes())])
     assert sites_of(index, factory) == ["make('sqs')"]
+
+
+def test_only_service_names_are_quoted_from_other_modules(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "aws.py": FACTORY,
+            "settings.py": f"SIGNING = {SIGNING!r}\n",
+            "use.py": f"""
+                import boto3
+                from aws import make
+                from settings import SIGNING
+                make({SIGNING!r})
+                make('sqs')
+                boto3.client({SIGNING!r}, aws_secret_access_key=SIGNING)
+            """,
+        },
+    )
+    assert sites_of(index, tmp_path / "aws.py") == ["make('sqs')"]
+    assert [reach.target for reach in index.view_for(tmp_path / "settings.py").constants] == ["boto3.client(...)"]

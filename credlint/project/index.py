@@ -29,6 +29,7 @@ from credlint.project.summary import (
     Factory,
     ModuleSummary,
     dotted,
+    is_service_name,
     may_set_region,
     read_uses,
     summarise,
@@ -231,7 +232,7 @@ class ProjectIndex:
             else:
                 kind, text = factory.default_of(factory.service_parameter)
                 service = text if kind != REQUIRED else None
-        if service is None:
+        if service is None or not is_service_name(service):
             return None
         if factory.region_parameter:
             value = given.get(factory.region_parameter)

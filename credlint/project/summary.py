@@ -9,6 +9,7 @@ clients a region from the environment.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -25,6 +26,10 @@ SDK_CREDENTIAL_PARAMETERS = frozenset({"aws_access_key_id", "aws_secret_access_k
 REGION_SETTERS = frozenset({"load_dotenv", "read_env", "setup_default_session", "putenv", "setenv"})
 ENVIRON_SETTERS = frozenset({"setdefault", "update"})
 REGION_VARIABLE = "AWS_DEFAULT_REGION"
+
+# A service name as botocore spells them ("s3", "dynamodb", "sso-oidc"): the only text of a call site
+# an explanation quotes, so nothing else written there (a key passed by mistake) is ever printed.
+_SERVICE_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -83,6 +88,10 @@ class ModuleSummary:
     factories: dict[str, Factory] = field(default_factory=dict)
     calls: list[CallOf] = field(default_factory=list)
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
+
+
+def is_service_name(text: str) -> bool:
+    return bool(_SERVICE_NAME.fullmatch(text))
 
 
 def summarise(tree: ast.Module, name: ModuleName, client_lines: frozenset[int] = frozenset()) -> ModuleSummary:
@@ -275,7 +284,7 @@ def _note_credential_arguments(summary: ModuleSummary, call: ast.Call, callee: O
         link = "session" if callee.rpartition(".")[2].endswith("Session") else "explicit"
         service = call.args[0] if call.args and link == "explicit" else None
         written = service.value if isinstance(service, ast.Constant) and isinstance(service.value, str) else None
-        target = f"{callee}({written!r})" if written else f"{callee}(...)"
+        target = f"{callee}({written!r})" if written and is_service_name(written) else f"{callee}(...)"
         summary.credential_arguments.append(CredentialArgument(keyword.arg, value, link, target, call.lineno))
 
 
