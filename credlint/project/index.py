@@ -36,6 +36,7 @@ from credlint.project.summary import (
 )
 from credlint.project.view import NO_PROJECT_VIEW, CallSite, ConstantReach, FactoryReach, ProjectView
 from credlint.secrets import (
+    ACCESS_KEY_PREFIXES,
     find_access_key_ids,
     looks_like_secret_access_key,
     looks_like_session_token,
@@ -49,13 +50,21 @@ _REGION_PARAMETER = re.compile(rb"region\w*\s*(?::[^=,)\n]*)?=\s*None")
 _CLIENT_CALLS = (b"client(", b"resource(")
 _STRING_PREFIX_LENGTH = 2  # rb'', f'' ...
 _SDK_BYTES = (b"boto3", b"aioboto3")
+# ref. secrets.py: a secret key has 40 characters (41 for the STS pages' example), a token 100 or more.
+_SECRET_LENGTHS = (40, 41)
+_MIN_TOKEN_LENGTH = 100
+_KEY_PREFIXES = (*ACCESS_KEY_PREFIXES, "A3T")
 _SELF_NAMES = ("self", "cls")
 MAX_CLASS_DEPTH = 8
 MAX_REEXPORTS = 4  # `from .aws import make_client` in a package's __init__.py, and so on
 
 
 def credential_shaped(text: str) -> bool:
-    """A constant worth following: it has the shape one of the CL1xx rules reports."""
+    """A constant worth following: it has the shape one of the CL1xx rules reports. Lengths and
+    prefixes are judged first: the rules' patterns and entropy load detect-secrets."""
+    length = len(text)
+    if length not in _SECRET_LENGTHS and length < _MIN_TOKEN_LENGTH and not any(key in text for key in _KEY_PREFIXES):
+        return False
     return bool(
         any(True for _ in find_access_key_ids(text))
         or looks_like_secret_access_key(text)
