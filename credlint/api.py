@@ -307,9 +307,13 @@ def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: S
 
     directories = [path.resolve() for path in given if path.is_dir()]
     by_root: dict[Path, list[tuple[int, Path]]] = {}
+    resolved_directories: dict[Path, Path] = {}  # resolved once per directory, not once per file
     for position, job in enumerate(file_jobs):
         if job.kind == PYTHON:
-            path = Path(job.path).resolve()
+            given_path = Path(job.path)
+            if given_path.parent not in resolved_directories:
+                resolved_directories[given_path.parent] = given_path.parent.resolve()
+            path = resolved_directories[given_path.parent] / given_path.name
             root = _project_root(path, Path(job.settings.root), directories)
             by_root.setdefault(root, []).append((position, path))
     updated = list(file_jobs)
@@ -326,9 +330,11 @@ def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: S
 
 
 def _project_root(path: Path, config_root: Path, directories: Sequence[Path]) -> Path:
-    if config_root in path.parents:
-        return config_root
-    return next((directory for directory in directories if directory in path.parents), path.parent)
+    """The configuration root when the file is under it, else the given directory it is under."""
+    for root in (config_root, *directories):
+        if len(root.parts) < len(path.parts) and path.parts[: len(root.parts)] == root.parts:
+            return root
+    return path.parent
 
 
 def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors: list[FileError]) -> Report:
