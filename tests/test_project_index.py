@@ -252,3 +252,30 @@ def test_only_service_names_are_quoted_from_other_modules(tmp_path: Path) -> Non
     )
     assert sites_of(index, tmp_path / "aws.py") == ["make('sqs')"]
     assert [reach.target for reach in index.view_for(tmp_path / "settings.py").constants] == ["boto3.client(...)"]
+
+
+def test_a_function_whose_client_calls_disagree_is_no_factory(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "aws.py": """
+                import boto3
+
+                def branchy(service, region=None):
+                    if region is None:
+                        return boto3.client(service)
+                    return boto3.client(service, region_name=region)
+
+                def defaulted(service, region=None):
+                    if region:
+                        return boto3.client(service, region_name=region)
+                    return boto3.client(service, region_name="eu-west-1")
+
+                def twice(service):
+                    boto3.client(service).list_tags()
+                    return boto3.client(service)
+            """,
+            "run.py": "from aws import branchy, defaulted, twice\nbranchy('sqs')\ndefaulted('sqs')\ntwice('sqs')\n",
+        },
+    )
+    assert sites_of(index, tmp_path / "aws.py") == ["twice('sqs')"]

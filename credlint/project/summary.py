@@ -51,6 +51,11 @@ class Factory:
     region_parameter: str  # "" when the call is given no region at all
     forwards_keywords: bool  # **kwargs of the function go on to the client call
 
+    def same_sources(self, other: Factory) -> bool:
+        """Whether another client call takes its service and region the way this one does."""
+        mine = (self.service_parameter, self.service, self.region_parameter, self.forwards_keywords)
+        return mine == (other.service_parameter, other.service, other.region_parameter, other.forwards_keywords)
+
     def default_of(self, parameter: str) -> tuple[str, Optional[str]]:
         for name, kind, text in self.defaults:
             if name == parameter:
@@ -181,11 +186,16 @@ def _note_factory(summary: ModuleSummary, function: FunctionNode, qualname: str,
     defaults = _defaults(arguments)
     parameters = {*positional, *(arg.arg for arg in arguments.kwonlyargs)}
     keywords_parameter = arguments.kwarg.arg if arguments.kwarg is not None else None
-    for call in _own_calls(function):
-        factory = _factory_call(call, qualname, tuple(positional), defaults, parameters, keywords_parameter)
-        if factory is not None:
-            summary.factories[qualname] = factory
-            return
+    found = [
+        _factory_call(call, qualname, tuple(positional), defaults, parameters, keywords_parameter)
+        for call in _own_calls(function)
+        if _method_of(call) in CLIENT_METHODS
+    ]
+    # Every client call must take its service and region the same way: a branch that gives a
+    # region of its own (`if region is None: ...`) decides what the call sites get.
+    factories = [factory for factory in found if factory is not None]
+    if factories and len(factories) == len(found) and all(factory.same_sources(factories[0]) for factory in factories):
+        summary.factories[qualname] = min(factories, key=lambda factory: factory.line)
 
 
 def _defaults(arguments: ast.arguments) -> tuple[tuple[str, str, Optional[str]], ...]:
@@ -225,8 +235,6 @@ def _factory_call(
     keywords_parameter: Optional[str],
 ) -> Optional[Factory]:
     """The factory a client call makes of its function, when its service or region is a parameter."""
-    if _method_of(call) not in CLIENT_METHODS:
-        return None
     values: dict[str, ast.expr] = {}
     forwards = False
     for index, arg in enumerate(call.args):
