@@ -108,10 +108,6 @@ def summarise(tree: ast.Module, name: ModuleName, client_lines: frozenset[int] =
     return summary
 
 
-def _calls(tree: ast.AST) -> Iterator[ast.Call]:
-    return (node for node in walk_tree(tree) if isinstance(node, ast.Call))
-
-
 def _method_of(call: ast.Call) -> Optional[str]:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
@@ -267,8 +263,9 @@ def _factory_call(
 
 def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[str]) -> None:
     """The calls whose callee ends in one of callee_names, and the names passed as credentials."""
-    classes = [node for node in walk_tree(tree) if isinstance(node, ast.ClassDef)]
-    for call in _calls(tree):
+    nodes = list(walk_tree(tree))
+    classes = [node for node in nodes if isinstance(node, ast.ClassDef)]
+    for call in (node for node in nodes if isinstance(node, ast.Call)):
         callee = dotted(call.func)
         if callee is not None and callee.rpartition(".")[2] in callee_names:
             summary.calls.append(CallOf(call, callee, _innermost_class(classes, call.lineno)))
