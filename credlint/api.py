@@ -26,6 +26,7 @@ from credlint.discovery import PathFilter, discover, display_path, filtered, rel
 from credlint.engine import FileResult, PartMemo, lint_source
 from credlint.file_kinds import CERTAIN_KINDS, PYTHON, TEXT, kind_by_name
 from credlint.finding import FileError, Finding
+from credlint.project.view import NO_PROJECT_VIEW
 from credlint.registry import PARSE_ERROR_RULE, RULES
 from credlint.settings import RuleSettings
 
@@ -290,51 +291,55 @@ def check_source(path: Path, source: bytes, finder: ConfigFinder, memo: Optional
         return _report([], [], [])
     job = job_for(absolute, config, kind)
     if kind == PYTHON:
-        from credlint.project.build import project_index
+        from credlint.project.build import project_views
 
-        resolved = absolute.resolve()
-        root = _project_root(resolved, config.resolved_root, [])
-        index = project_index(root, finder, config.max_file_size, [resolved], covered=False, buffers={resolved: source})
-        job = replace(job, settings=replace(job.settings, project=index.view_for(resolved)))
+        resolved = os.path.realpath(absolute)
+        root = Path(_project_root(resolved, os.path.normpath(job.settings.root), []))
+        views = project_views(root, finder, config.max_file_size, [resolved], covered=False, buffers={resolved: source})
+        job = replace(job, settings=replace(job.settings, project=views.get(resolved, NO_PROJECT_VIEW)))
     return _report([job], [check_bytes(job, source, memo)], [])
 
 
 def _with_project_views(file_jobs: list[FileJob], finder: ConfigFinder, given: Sequence[Path]) -> list[FileJob]:
     """Each Python file's job with what its project's index says about it. A project is the
     configuration root, or for files outside it the directory the run was given; one the run
-    does not cover is walked for its other files when the index needs them."""
-    from credlint.project.build import project_index
+    does not cover is walked for its other files when the index needs them. Paths are handled as
+    strings: a warm run spends its time here."""
+    from credlint.project.build import project_views
 
-    directories = [path.resolve() for path in given if path.is_dir()]
-    by_root: dict[Path, list[tuple[int, Path]]] = {}
-    resolved_directories: dict[Path, Path] = {}  # resolved once per directory, not once per file
+    directories = [os.path.realpath(path) for path in given if path.is_dir()]
+    by_root: dict[str, list[tuple[int, str]]] = {}
+    resolved: dict[str, str] = {}  # each directory resolved once, not once per file
     for position, job in enumerate(file_jobs):
         if job.kind == PYTHON:
-            given_path = Path(job.path)
-            if given_path.parent not in resolved_directories:
-                resolved_directories[given_path.parent] = given_path.parent.resolve()
-            path = resolved_directories[given_path.parent] / given_path.name
-            root = _project_root(path, Path(job.settings.root), directories)
+            folder, name = os.path.split(os.path.abspath(job.path))
+            if folder not in resolved:
+                resolved[folder] = os.path.realpath(folder)
+            path = os.path.join(resolved[folder], name)
+            root = _project_root(path, os.path.normpath(job.settings.root), directories)
             by_root.setdefault(root, []).append((position, path))
     updated = list(file_jobs)
     for root, members in by_root.items():
-        covered = any(root == directory or directory in root.parents for directory in directories)
+        covered = any(root == directory or root.startswith(directory + os.sep) for directory in directories)
+        first = file_jobs[members[0][0]]
         checked = [path for _, path in members]
-        index = project_index(root, finder, file_jobs[members[0][0]].max_file_size, checked, covered=covered)
+        views = project_views(
+            Path(root), finder, first.max_file_size, checked, covered=covered, cache_directory=first.cache_directory
+        )
         for position, path in members:
-            view = index.view_for(path)
+            view = views.get(path)
             if view:
                 job = updated[position]
                 updated[position] = replace(job, settings=replace(job.settings, project=view))
     return updated
 
 
-def _project_root(path: Path, config_root: Path, directories: Sequence[Path]) -> Path:
+def _project_root(path: str, config_root: str, directories: Sequence[str]) -> str:
     """The configuration root when the file is under it, else the given directory it is under."""
-    for root in (config_root, *directories):
-        if len(root.parts) < len(path.parts) and path.parts[: len(root.parts)] == root.parts:
-            return root
-    return path.parent
+    return next(
+        (root for root in (config_root, *directories) if path.startswith(root.rstrip(os.sep) + os.sep)),
+        os.path.dirname(path),
+    )
 
 
 def _report(file_jobs: Sequence[FileJob], results: Sequence[FileResult], errors: list[FileError]) -> Report:

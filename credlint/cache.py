@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -33,33 +34,48 @@ CACHE_DIRECTORY = ".credlint_cache"
 FORMAT = 2
 PRUNE_EVERY_SECONDS = 24 * 3600
 UNUSED_FOR_SECONDS = 30 * 24 * 3600
+PROJECTS_FOLDER = "projects"
+PROJECT_KEY_PREFIX = "project-"
 # Results that say more about this run than about the file are checked again next time.
 _NOT_KEPT = frozenset({"timeout", "internal-error", "worker-died"})
 
 
 def key_of(job: FileJob, source: bytes) -> Optional[str]:
     """The entry's name; None when this machine has no key to sign it with (no cache then)."""
+    parts = (job.display, job.kind, ",".join(job.codes), repr(job.settings), str(job.max_file_size))
+    return signed_key([part.encode("utf-8", "surrogatepass") for part in parts], source)
+
+
+def signed_key(parts: Iterable[bytes], last: bytes = b"") -> Optional[str]:
+    """An entry's name for everything that decides it, signed with this user's key and credlint's
+    code identity; None when this machine has no key (no cache then)."""
     signed = _signed_code_identity()
     if signed is None:
         return None
     digest = signed.copy()
-    for part in (job.display, job.kind, ",".join(job.codes), repr(job.settings), str(job.max_file_size)):
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    digest.update(source)
+    for part in parts:
+        digest.update(part + b"\0")
+    digest.update(last)
     return digest.hexdigest()
 
 
 def load(directory: str, key: str) -> Optional[FileResult]:
     """The kept result, or None when there is none or it cannot be read (it is then rewritten).
     A result read is marked as used, so that pruning keeps it."""
-    entry = _entry(directory, key)
     try:
-        with open(entry, encoding="utf-8") as handle:
-            result = _result_from(json.load(handle))
-        os.utime(entry)
-        return result
+        return _result_from(load_entry(directory, key))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def load_entry(directory: str, key: str) -> Any:
+    """An entry's JSON, marked as used so that pruning keeps it; raises OSError or ValueError when
+    there is none or it cannot be read."""
+    entry = _entry(directory, key)
+    with open(entry, encoding="utf-8") as handle:
+        data = json.load(handle)
+    os.utime(entry)
+    return data
 
 
 def prune(directory: str) -> None:
@@ -90,17 +106,24 @@ def store(directory: str, key: str, result: FileResult) -> None:
     """Keep result, unless it is about this run; a cache that cannot be written only costs time."""
     if result.failures or (result.error is not None and result.error.kind in _NOT_KEPT):
         return
+    store_entry(directory, key, _result_to(result))
+
+
+def store_entry(directory: str, key: str, data: Any) -> None:
+    """Keep data as JSON under key, whole or not at all; a cache that cannot be written only costs time."""
     entry = _entry(directory, key)
     try:
         _prepare(Path(directory))
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(entry, json.dumps(_result_to(result), separators=(",", ":")))
+        write_atomically(entry, json.dumps(data, separators=(",", ":")))
     except OSError:
         return
 
 
 def _entry(directory: str, key: str) -> Path:
-    return Path(directory) / f"v{FORMAT}" / key[:2] / f"{key}.json"
+    """A file's result under its key's first two characters; a project's index under "projects"."""
+    folder = PROJECTS_FOLDER if key.startswith(PROJECT_KEY_PREFIX) else key[:2]
+    return Path(directory) / f"v{FORMAT}" / folder / f"{key}.json"
 
 
 def _prepare(directory: Path) -> None:

@@ -159,6 +159,28 @@ def _walk(root: Path, finder: ConfigFinder, path_filter: PathFilter) -> Iterator
     yield from _unlisted(unreadable)
 
 
+def python_modules(root: Path, finder: ConfigFinder) -> tuple[list[Path], list[Path]]:
+    """The `.py` files under root that a run over root checks, and the directories walked to find
+    them, with no look at any other file: the project index's walk (project/build.py)."""
+    path_filter = PathFilter()
+    modules: list[Path] = []
+    directories: list[Path] = []
+    for directory, subdirectories, files in os.walk(root):
+        here = Path(directory)
+        directories.append(here)
+        config = finder.for_path(here / "__init__.py")
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if name != CACHE_DIRECTORY and not filtered(here / name, config, path_filter, is_dir=True)
+        ]
+        for name in files:
+            path = here / name
+            if name.endswith(".py") and not filtered(path, config, path_filter, is_dir=False):
+                modules.append(path)
+    return modules, directories
+
+
 def _unlisted(unreadable: list[OSError]) -> Iterator[FileError]:
     while unreadable:
         error = unreadable.pop(0)

@@ -27,7 +27,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted((project / ".credlint_cache").rglob("*.json"))
+    """The kept results of files (the project index keeps its own under projects/)."""
+    return sorted((project / ".credlint_cache").glob("v*/??/*.json"))
 
 
 def check(project: Path, *options: str, env: dict[str, str] | None = None) -> str:
@@ -39,6 +40,7 @@ def check(project: Path, *options: str, env: dict[str, str] | None = None) -> st
 def test_a_warm_run_repeats_the_cold_one_byte_for_byte(project: Path) -> None:
     cold = check(project)
     assert len(entries(project)) == 3
+    assert len(list((project / ".credlint_cache").glob("v*/projects/project-*.json"))) == 1
     assert (project / ".credlint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert check(project) == cold
     assert run_cli(["check", "."], cwd=project).stdout == run_cli(["check", "--no-cache", "."], cwd=project).stdout
@@ -104,7 +106,7 @@ def test_no_cache_keeps_nothing_and_cache_dir_moves_it(project: Path, tmp_path_f
     assert not (project / ".credlint_cache").exists()
     elsewhere = tmp_path_factory.mktemp("kept")
     check(project, "--cache-dir", str(elsewhere))
-    assert not (project / ".credlint_cache").exists() and len(list(elsewhere.rglob("*.json"))) == 3
+    assert not (project / ".credlint_cache").exists() and len(list(elsewhere.glob("v*/??/*.json"))) == 3
 
 
 def test_the_cache_folder_is_never_checked(project: Path) -> None:

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from credlint.project.index import ProjectIndex
+from credlint.project.view import NO_PROJECT_VIEW, ProjectView
 from tests.conftest import REPO, credlint_executable, run_cli
 
 FIXTURE = REPO / "tests" / "fixtures" / "index_project"
@@ -116,8 +117,12 @@ FACTORY = textwrap.dedent(
 )
 
 
+def view_of(index: ProjectIndex, path: Path) -> ProjectView:
+    return index.views.get(path, NO_PROJECT_VIEW)
+
+
 def sites_of(index: ProjectIndex, path: Path) -> list[str]:
-    return [site.label for reach in index.view_for(path).factories for site in reach.sites]
+    return [site.label for reach in view_of(index, path).factories for site in reach.sites]
 
 
 def test_relative_imports_and_in_module_calls_reach_the_factory(tmp_path: Path) -> None:
@@ -202,8 +207,8 @@ def test_names_from_outside_the_project_stay_unknown(tmp_path: Path) -> None:
             """,
         },
     )
-    assert not index.view_for(tmp_path / "settings.py")
-    assert not index.view_for(tmp_path / "use.py")
+    assert not view_of(index, tmp_path / "settings.py")
+    assert not view_of(index, tmp_path / "use.py")
 
 
 def test_a_package_that_imports_the_factory_again_passes_it_on(tmp_path: Path) -> None:
@@ -224,7 +229,7 @@ def test_the_rest_of_the_project_is_read_only_for_a_checked_file_that_defines_so
 
     plain = tmp_path / "plain.py"
     plain.write_text("import boto3\nboto3.client('sqs', region_name='eu-west-1')\n")
-    assert not ProjectIndex(tmp_path, [(plain, plain.read_bytes())], unread).view_for(plain)
+    assert not view_of(ProjectIndex(tmp_path, [(plain, plain.read_bytes())], unread), plain)
 
     factory = tmp_path / "aws.py"
     factory.write_text(FACTORY)
@@ -251,7 +256,7 @@ def test_only_service_names_are_quoted_from_other_modules(tmp_path: Path) -> Non
         },
     )
     assert sites_of(index, tmp_path / "aws.py") == ["make('sqs')"]
-    assert [reach.target for reach in index.view_for(tmp_path / "settings.py").constants] == ["boto3.client(...)"]
+    assert [reach.target for reach in view_of(index, tmp_path / "settings.py").constants] == ["boto3.client(...)"]
 
 
 def test_a_function_whose_client_calls_disagree_is_no_factory(tmp_path: Path) -> None:
@@ -279,3 +284,18 @@ def test_a_function_whose_client_calls_disagree_is_no_factory(tmp_path: Path) ->
         },
     )
     assert sites_of(index, tmp_path / "aws.py") == ["twice('sqs')"]
+
+
+def test_a_kept_index_is_taken_only_while_the_project_is_unchanged(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+
+    def factory_lines() -> set[int]:
+        return {finding["line"] for finding in findings(project, "shop/aws.py")}
+
+    assert factory_lines() == {10, 21}
+    assert factory_lines() == {10, 21}  # from the kept index
+    handlers = project / "shop" / "handlers.py"
+    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    assert factory_lines() == {21}
+    (project / "jobs" / "cleanup.py").write_text('from shop.aws import make_client\nmake_client("sqs")\n')
+    assert factory_lines() == {10, 21}

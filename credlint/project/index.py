@@ -16,7 +16,7 @@ import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Optional
 
@@ -34,7 +34,7 @@ from credlint.project.summary import (
     read_uses,
     summarise,
 )
-from credlint.project.view import NO_PROJECT_VIEW, CallSite, ConstantReach, FactoryReach, ProjectView
+from credlint.project.view import CallSite, ConstantReach, FactoryReach, ProjectView
 from credlint.secrets import (
     ACCESS_KEY_PREFIXES,
     find_access_key_ids,
@@ -106,8 +106,10 @@ class ProjectIndex:
         self._views = self._resolve()
         del self._trees
 
-    def view_for(self, path: Path) -> ProjectView:
-        return self._views.get(path, NO_PROJECT_VIEW)
+    @property
+    def views(self) -> Mapping[Path, ProjectView]:
+        """The views of the checked files that hold something other modules reach, by path."""
+        return self._views
 
     def _parse(self, path: Path, source: bytes, client_lines: frozenset[int] = frozenset()) -> None:
         tree = FileProbe(source).tree
