@@ -21,6 +21,7 @@ from credlint.project.index import ProjectIndex, python_sources
 from credlint.project.view import CallSite, ConstantReach, FactoryReach, ProjectView
 
 Stamps = list[tuple[str, int, int]]  # path, st_mtime_ns, st_size
+_WALK_FILES = ("", ".gitignore", "pyproject.toml")  # a directory itself, and what decides its walk
 
 
 def project_views(
@@ -33,9 +34,9 @@ def project_views(
     buffers: Mapping[str, bytes] = {},
     cache_directory: Optional[str] = None,
 ) -> Mapping[str, ProjectView]:
-    """The views of the checked files (resolved paths, as strings) in the project at root. covered: they are
-    all of the project's Python files; otherwise the project is walked for the others when the
-    index asks for them. buffers: contents that stand for files on disk (an editor's unsaved
+    """The views of the checked files (resolved paths, as strings) in the project at root.
+    covered: they are all of the project's Python files; otherwise the project is walked for the
+    others when the index asks for them. buffers: contents that stand for files on disk (an editor's unsaved
     buffer, stdin). cache_directory: where the last run's views are kept, if anywhere."""
     key = _key(root, finder, max_file_size, checked) if cache_directory is not None and not buffers else None
     if cache_directory is not None and key is not None:
@@ -49,11 +50,12 @@ def project_views(
     def others() -> Iterator[tuple[Path, bytes]]:
         done = {Path(path) for path in checked}
         modules, directories = python_modules(root, finder)
-        # A directory's time changes as files come and go; a .gitignore edited in place does not.
-        stamps.extend(_stamp(path) for directory in directories for path in (directory, directory / ".gitignore"))
-        for path, source in python_sources((path for path in modules if path not in done), max_file_size):
-            stamps.append(_stamp(path))
-            yield path, source
+        # A directory's time changes as files come and go; a .gitignore or pyproject.toml edited in
+        # place (what the walk leaves out) does not.
+        stamps.extend(_stamp(directory / name) for directory in directories for name in _WALK_FILES)
+        others = [path for path in modules if path not in done]
+        stamps.extend(_stamp(path) for path in others)  # before reading: an edit after it shows
+        yield from python_sources(others, max_file_size)
 
     index = ProjectIndex(root, checked_sources, tuple if covered else others)
     views = {str(path): view for path, view in index.views.items()}
