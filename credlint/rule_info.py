@@ -45,8 +45,9 @@ class RuleInfo:
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""
-    # It also runs on a file whose project view holds factories other modules reach (project/view.py).
-    reads_factories: bool = False
+    # It also runs on a file whose project view holds factories other modules reach, or other
+    # modules' constants that its client calls take as service or region (project/view.py).
+    reads_client_reach: bool = False
 
     def implementation_for(self, kind: str) -> str:
         """The class that checks a file of this kind, or "" when the rule does not read it."""
@@ -63,7 +64,7 @@ class RuleInfo:
 
     def reached_by(self, view: ProjectView) -> bool:
         """Whether the project's other modules give this rule something to report in the file."""
-        return self.reads_factories and bool(view.factories)
+        return self.reads_client_reach and bool(view.factories or view.imported)
 
     def load(self, kind: str = PYTHON) -> RuleClass:
         module_name, class_name = self.implementation_for(kind).split(":")

@@ -22,6 +22,7 @@ EXPECTED = {
     ("shop/handlers.py", 20, "CL404"),  # tenacity without a wait
     ("shop/settings.py", 7, "CL101"),  # passed to boto3.client('s3') in shop/handlers.py
     ("shop/settings.py", 8, "CL102"),  # found only through that use: its name says nothing
+    ("jobs/audit.py", 10, "CL301"),  # boto3.client(QUEUE_SERVICE): 'sqs', bound in shop/settings.py
 }
 
 
@@ -50,7 +51,7 @@ def test_the_project_gives_exactly_its_findings(tmp_path: Path) -> None:
 
 def test_one_file_on_its_own_sees_the_rest_of_its_project(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    for path in ("shop/aws.py", "shop/settings.py", "shop/handlers.py", "jobs/report.py"):
+    for path in ("shop/aws.py", "shop/settings.py", "shop/handlers.py", "jobs/report.py", "jobs/audit.py"):
         expected = {place for place in EXPECTED if place[0] == path}
         assert places(findings(project, "--no-cache", path)) == expected, path
 
@@ -85,6 +86,9 @@ def test_explanations_name_the_other_module(tmp_path: Path) -> None:
     assert "boto3.client('s3') at shop/handlers.py:22" in secret["explanation"]["summary"]
     assert secret["explanation"]["steps"][0]["status"] == "this code"
     assert SIGNING not in json.dumps(list(found.values()))
+    queue = found[("jobs/audit.py", 10)]
+    assert queue["message"].startswith("boto3.client('sqs') is created with no region")
+    assert "Its service is QUEUE_SERVICE, bound to 'sqs' at shop/settings.py:10." in queue["explanation"]["summary"]
 
 
 def test_a_change_in_a_caller_reaches_the_factory_through_the_cache(tmp_path: Path) -> None:
@@ -97,14 +101,26 @@ def test_a_change_in_a_caller_reaches_the_factory_through_the_cache(tmp_path: Pa
     assert ("shop/settings.py", 8, "CL102") not in places(findings(project, "."))
 
 
-def index_of(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
+def test_an_edited_service_constant_reaches_its_users_through_the_cache(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert ("jobs/audit.py", 10, "CL301") in places(findings(project, "jobs/audit.py"))
+    settings = project / "shop" / "settings.py"
+    settings.write_text(settings.read_text().replace('QUEUE_SERVICE = "sqs"', 'QUEUE_SERVICE = "iam"'))
+    assert ("jobs/audit.py", 10, "CL302") in places(findings(project, "jobs/audit.py"))
+
+
+def write_files(tmp_path: Path, files: dict[str, str]) -> list[tuple[Path, bytes]]:
     sources = []
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
         sources.append((path, path.read_bytes()))
-    return ProjectIndex(tmp_path, sources)
+    return sources
+
+
+def index_of(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
+    return ProjectIndex(tmp_path, write_files(tmp_path, files))
 
 
 FACTORY = textwrap.dedent(
@@ -299,3 +315,44 @@ def test_a_kept_index_is_taken_only_while_the_project_is_unchanged(tmp_path: Pat
     assert factory_lines() == {21}
     (project / "jobs" / "cleanup.py").write_text('from shop.aws import make_client\nmake_client("sqs")\n')
     assert factory_lines() == {10, 21}
+
+
+def imported_services(index: ProjectIndex, path: Path) -> list[tuple[str, str, str]]:
+    return [(value.written, value.text, value.place) for value in view_of(index, path).imported]
+
+
+def test_service_names_are_taken_from_the_module_an_import_names(tmp_path: Path) -> None:
+    sources = write_files(
+        tmp_path,
+        {
+            "app/__init__.py": "from .names import QUEUE\n",
+            "app/names.py": "QUEUE = 'sqs'\nTOPIC = 'sn' + 's'\nTWICE = 'sqs'\nTWICE = 'sns'\nKEY = 'not a service'\n",
+            "run.py": """
+            import boto3
+            import app
+            from app import QUEUE
+            from app.names import TOPIC, TWICE, KEY
+            from outside import OTHER
+            boto3.client(QUEUE)
+            boto3.resource(service_name=TOPIC)
+            boto3.client(TWICE)
+            boto3.client(KEY)
+            boto3.client(OTHER)
+            boto3.client(app.names.QUEUE)
+        """,
+        },
+    )
+    index = ProjectIndex(tmp_path, sources[-1:])  # run.py: the modules it imports from are read for it
+    assert imported_services(index, tmp_path / "run.py") == [
+        ("QUEUE", "sqs", "app/names.py:1"),
+        ("TOPIC", "sns", "app/names.py:2"),
+        ("app.names.QUEUE", "sqs", "app/names.py:1"),
+    ]
+
+
+def test_a_module_read_for_its_constants_is_stamped_in_the_kept_index(tmp_path: Path) -> None:
+    (tmp_path / "names.py").write_text("QUEUE = 'sqs'\n")
+    (tmp_path / "run.py").write_text("import boto3\nfrom names import QUEUE\nboto3.client(QUEUE)\n")
+    assert places(findings(tmp_path, "run.py")) == {("run.py", 3, "CL301")}
+    (tmp_path / "names.py").write_text("QUEUE = 'iam'\n")
+    assert places(findings(tmp_path, "run.py")) == {("run.py", 3, "CL302")}

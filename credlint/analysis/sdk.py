@@ -7,7 +7,7 @@ Recognised through LibCST's qualified names, so aliases (`import boto3 as b3`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import libcst as cst
@@ -93,6 +93,10 @@ class SdkCall:
     service: Optional[str] = None
     session: Optional[cst.Call] = None  # the session construction a client comes from, when known
     on_default_session: bool = False  # boto3.client()/resource(): built on boto3's module-level session
+
+    def with_service(self, service: str) -> SdkCall:
+        """The same call, its service known from elsewhere: another module's constant."""
+        return replace(self, service=service, label=_label(self.label.rpartition("(")[0], service))
 
     @property
     def parameters(self) -> tuple[str, ...]:

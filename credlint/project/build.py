@@ -17,8 +17,8 @@ from typing import Any, Optional, Union
 from credlint import cache
 from credlint.config import ConfigFinder
 from credlint.discovery import python_modules
-from credlint.project.index import ProjectIndex, python_sources
-from credlint.project.view import CallSite, ConstantReach, FactoryReach, ProjectView
+from credlint.project.index import ProjectIndex, python_sources, read_python_source
+from credlint.project.view import CallSite, ConstantReach, FactoryReach, ImportedValue, ProjectView
 
 Stamps = list[tuple[str, int, int]]  # path, st_mtime_ns, st_size
 _WALK_FILES = ("", ".gitignore", "pyproject.toml")  # a directory itself, and what decides its walk
@@ -57,7 +57,11 @@ def project_views(
         stamps.extend(_stamp(path) for path in others)  # before reading: an edit after it shows
         yield from python_sources(others, max_file_size)
 
-    index = ProjectIndex(root, checked_sources, tuple if covered else others)
+    def read(path: Path) -> Optional[bytes]:
+        stamps.append(_stamp(path))  # a module a checked file imports from: also when it is missing
+        return read_python_source(path, max_file_size)
+
+    index = ProjectIndex(root, checked_sources, tuple if covered else others, read)
     views = {str(path): view for path, view in index.views.items()}
     if cache_directory is not None and key is not None:
         data = {"views": [[path, astuple(view)] for path, view in views.items()], "stamps": stamps}
@@ -94,19 +98,12 @@ def _kept_views(directory: str, key: str) -> Optional[dict[str, ProjectView]]:
         return None
 
 
-def _view_to(view: ProjectView) -> list[Any]:
-    factories = [
-        [reach.line, reach.region_parameter, [list(vars(site).values()) for site in reach.sites]]
-        for reach in view.factories
-    ]
-    return [factories, [list(vars(reach).values()) for reach in view.constants]]
-
-
 def _view_from(data: list[Any]) -> ProjectView:
-    factories, constants = data
+    factories, constants, imported = data
     return ProjectView(
         tuple(
             FactoryReach(line, region, tuple(CallSite(*site) for site in sites)) for line, region, sites in factories
         ),
         tuple(ConstantReach(*reach) for reach in constants),
+        tuple(ImportedValue(*value) for value in imported),
     )

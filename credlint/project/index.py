@@ -17,11 +17,13 @@ import re
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
+from credlint.config import DEFAULT_MAX_FILE_SIZE
 from credlint.prefilter import FileProbe
-from credlint.project.module_names import ModuleName, ModuleTable, module_name_of
+from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, module_name_of
 from credlint.project.summary import (
     DEFAULT_NONE,
     REQUIRED,
@@ -31,10 +33,11 @@ from credlint.project.summary import (
     dotted,
     is_service_name,
     may_set_region,
+    read_imported_services,
     read_uses,
     summarise,
 )
-from credlint.project.view import CallSite, ConstantReach, FactoryReach, ProjectView
+from credlint.project.view import CallSite, ConstantReach, FactoryReach, ImportedValue, ProjectView
 from credlint.secrets import (
     ACCESS_KEY_PREFIXES,
     find_access_key_ids,
@@ -80,18 +83,27 @@ class ProjectIndex:
         root: Path,
         checked: Iterable[tuple[Path, bytes]],
         others: Callable[[], Iterable[tuple[Path, bytes]]] = tuple,
+        read: Optional[Callable[[Path], Optional[bytes]]] = None,
     ) -> None:
         """checked: the files whose findings are wanted; others: the rest of the project's Python
-        files, asked for only when a checked file defines something others may use."""
+        files, asked for only when a checked file defines something others may use; read: one
+        file's bytes (None when it is missing or not a regular file), for the modules a checked
+        file imports constants from."""
         self.root = root
+        self._read = read or partial(read_python_source, max_size=DEFAULT_MAX_FILE_SIZE)
         checked_files = dict(checked)
         self._summaries: dict[Path, ModuleSummary] = {}
         self._trees: dict[Path, ast.Module] = {}
         for path, source in checked_files.items():
-            client_lines = _factory_client_lines(source)
-            if client_lines or _may_define_constant(source):
+            calls = _client_calls(source)
+            client_lines = _factory_client_lines(source, calls)
+            # A name for a service, in a module that imports: maybe another module's constant.
+            names_service = b"import" in source and any(named for _, named in calls)
+            if client_lines or names_service or _may_define_constant(source):
                 self._parse(path, source, client_lines)
-        wanted = self._exported_names()
+            if names_service and path in self._summaries:
+                self._read_imported_services(path)
+        wanted = self._exported_names(checked_files)
         if wanted:
             names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
             for path, source in itertools.chain(checked_files.items(), others()):
@@ -117,11 +129,48 @@ class ProjectIndex:
             self._trees[path] = tree
             self._summaries[path] = summarise(tree, module_name_of(path), client_lines)
 
-    def _exported_names(self) -> set[tuple[bytes, ...]]:
-        """The words a module must hold to reach a definition: a constant's or a function's name;
-        for a method, its class's name too (a subclass names its base) and then the method's."""
+    def _read_imported_services(self, path: Path) -> None:
+        """The client calls' imported service names, and the modules that bind them."""
+        summary = self._summaries[path]
+        read_imported_services(summary, self._trees[path])
+        for _, written in summary.imported_services:
+            head, _, rest = written.partition(".")
+            module, attribute = summary.imports[head]
+            parts = [*module.split("."), *([attribute] if attribute else []), *(rest.split(".") if rest else [])]
+            if len(parts) > 1:
+                self._load(".".join(parts[:-1]), parts[-1], summary.name, 0)
+
+    def _load(self, module: str, name: str, importer: ModuleName, hops: int) -> None:
+        """Summarise the project's module that binds name, following re-exports."""
+        found = self._module_summary(module, importer)
+        if found is None or name in found.constants or hops >= MAX_REEXPORTS:
+            return
+        if name in found.imports:
+            module, attribute = found.imports[name]
+            if attribute is not None:
+                self._load(module, attribute, found.name, hops + 1)
+
+    def _module_summary(self, module: str, importer: ModuleName) -> Optional[ModuleSummary]:
+        """The summary of the file where the importer's interpreter finds a module, when it is a
+        file of the project, read if it was not."""
+        base = importer.source_root.joinpath(*module.split("."))
+        for candidate in (base.with_name(base.name + ".py"), base / PACKAGE_MARKER):
+            if not candidate.is_relative_to(self.root):
+                return None
+            if candidate not in self._summaries:
+                source = self._read(candidate)
+                if source is None:
+                    continue
+                self._parse(candidate, source)
+            return self._summaries.get(candidate)
+        return None
+
+    def _exported_names(self, checked: Iterable[Path]) -> set[tuple[bytes, ...]]:
+        """The words a module must hold to reach a checked module's definition: a constant's or a
+        function's name; for a method, its class's name too (a subclass names its base) and then
+        the method's."""
         names: set[tuple[bytes, ...]] = set()
-        for summary in self._summaries.values():
+        for summary in (self._summaries[path] for path in checked if path in self._summaries):
             names.update(tuple(part.encode() for part in qualname.split(".")) for qualname in summary.factories)
             names.update((name.encode(),) for name, (_, text) in summary.constants.items() if credential_shaped(text))
         return names
@@ -143,8 +192,9 @@ class ProjectIndex:
                     place = f"{self._display(path)}:{argument.line}"
                     reach = ConstantReach(name, line, argument.parameter, argument.link, argument.target, place)
                     constants[defining].append(reach)
+        imported = {path: values for path in self._summaries if (values := self._imported_values(path))}
         views: dict[Path, ProjectView] = {}
-        for path in {*(path for path, _ in sites), *constants}:
+        for path in {*(path for path, _ in sites), *constants, *imported}:
             summary = self._summaries[path]
             factories = tuple(
                 FactoryReach(
@@ -156,8 +206,19 @@ class ProjectIndex:
                 if sites.get((path, qualname))
             )
             reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.target_place)))
-            views[path] = ProjectView(factories, reaches)
+            views[path] = ProjectView(factories, reaches, imported.get(path, ()))
         return views
+
+    def _imported_values(self, path: Path) -> tuple[ImportedValue, ...]:
+        """The other modules' constants a module's client calls take as their service."""
+        summary = self._summaries[path]
+        found: list[ImportedValue] = []
+        for line, written in summary.imported_services:
+            constant = self._constant(path, summary, written)
+            if constant is not None and constant[0] != path and is_service_name(constant[3]):
+                module, _, bound, text = constant
+                found.append(ImportedValue(written, line, text, f"{self._display(module)}:{bound}"))
+        return tuple(sorted(set(found), key=lambda value: (value.line, value.written)))
 
     def _display(self, path: Path) -> str:
         try:
@@ -279,26 +340,30 @@ class ProjectIndex:
         return (*target, *constant) if constant is not None else None
 
 
-def _factory_client_lines(source: bytes) -> frozenset[int]:
-    """Where the client and resource calls of a file that may define a factory stand: one with a
-    name (not a string) for its service, or a parameter named for a region defaulting to None,
-    makes it one. bytes.find rather than a regex: the words are frequent."""
+def _client_calls(source: bytes) -> list[tuple[int, bool]]:
+    """Where each client and resource call of a file that names the SDK opens, and whether a name
+    (not a string) follows as its service. bytes.find rather than a regex: the words are frequent."""
     if not any(word in source for word in _SDK_BYTES):
-        return frozenset()
-    calls: list[int] = []
-    named_service = False
+        return []
+    calls: list[tuple[int, bool]] = []
     for word in _CLIENT_CALLS:
         found = source.find(word)
         while found >= 0:
             before = source[found - 1 : found]
             if not (before.isalnum() or before == b"_"):
-                calls.append(found)
-                named_service = named_service or _name_follows(source, found + len(word))
+                calls.append((found, _name_follows(source, found + len(word))))
             found = source.find(word, found + 1)
+    return sorted(calls)
+
+
+def _factory_client_lines(source: bytes, calls: list[tuple[int, bool]]) -> frozenset[int]:
+    """Where the client calls of a file that may define a factory stand: one with a name for its
+    service, or a parameter named for a region defaulting to None, makes it one."""
+    named_service = any(named for _, named in calls)
     if not calls or not (named_service or (b"region" in source and _REGION_PARAMETER.search(source))):
         return frozenset()
     lines, line, counted = set(), 1, 0
-    for offset in sorted(calls):
+    for offset, _ in calls:
         line += source.count(b"\n", counted, offset)
         counted = offset
         lines.add(line)
@@ -340,14 +405,20 @@ def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]
 
 
 def python_sources(paths: Iterable[Path], max_size: int) -> Iterator[tuple[Path, bytes]]:
-    """The bytes of each regular file no larger than max_size; the run reports the others. Opened
-    without blocking and checked before reading, as api.read_file does: a FIFO must not stall."""
+    """The bytes of each regular file no larger than max_size; the run reports the others."""
     for path in paths:
-        try:
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with open(descriptor, "rb") as handle:
-                status = os.fstat(descriptor)
-                if stat.S_ISREG(status.st_mode) and status.st_size <= max_size:
-                    yield path, handle.read()
-        except OSError:
-            continue
+        source = read_python_source(path, max_size)
+        if source is not None:
+            yield path, source
+
+
+def read_python_source(path: Path, max_size: int) -> Optional[bytes]:
+    """A regular file's bytes, None for anything else or anything larger than max_size. Opened
+    without blocking and checked before reading, as api.read_file does: a FIFO must not stall."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            return handle.read() if stat.S_ISREG(status.st_mode) and status.st_size <= max_size else None
+    except OSError:
+        return None

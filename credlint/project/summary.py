@@ -88,11 +88,14 @@ class ModuleSummary:
     name: ModuleName
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # local -> (module, attribute)
     constants: dict[str, tuple[int, str]] = field(default_factory=dict)  # string constants: line, text
+    bound: set[str] = field(default_factory=set)  # names assigned at module level
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
     methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
     factories: dict[str, Factory] = field(default_factory=dict)
     calls: list[CallOf] = field(default_factory=list)
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
+    # Imported names (or their attributes) a client call takes as its service: line, name.
+    imported_services: list[tuple[int, str]] = field(default_factory=list)
 
 
 def is_service_name(text: str) -> bool:
@@ -130,9 +133,12 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
     elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         text = _string(statement.value, summary.constants) if statement.value is not None else None
-        for target in targets:
-            if isinstance(target, ast.Name) and text is not None:
+        for target in (target for target in targets if isinstance(target, ast.Name)):
+            if text is not None and target.id not in summary.bound:
                 summary.constants[target.id] = (statement.lineno, text)
+            else:
+                summary.constants.pop(target.id, None)  # bound twice: no constant
+            summary.bound.add(target.id)
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if _holds_line(statement, client_lines):
             _note_factory(summary, statement, statement.name, method=False)
@@ -271,6 +277,20 @@ def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[
             summary.calls.append(CallOf(call, callee, _innermost_class(classes, call.lineno)))
         if call.keywords:
             _note_credential_arguments(summary, call, callee)
+
+
+def read_imported_services(summary: ModuleSummary, tree: ast.Module) -> None:
+    """The imported names that client calls take as their service (`boto3.client(SERVICE)`,
+    `session.client(settings.QUEUE_SERVICE)`): their values are other modules' to give."""
+    for call in (node for node in walk_tree(tree) if isinstance(node, ast.Call)):
+        if _method_of(call) not in CLIENT_METHODS:
+            continue
+        first = call.args[0] if call.args else None
+        named = [keyword.value for keyword in call.keywords if keyword.arg == "service_name"]
+        service = first if first is not None and not isinstance(first, ast.Starred) else next(iter(named), None)
+        written = dotted(service) if service is not None else None
+        if written is not None and written.partition(".")[0] in summary.imports:
+            summary.imported_services.append((call.lineno, written))
 
 
 def _innermost_class(classes: list[ast.ClassDef], line: int) -> Optional[str]:

@@ -1,7 +1,8 @@
-"""What the project index tells one module about its own code, delivered with the file's settings.
+"""What the project index tells one module, delivered with the file's settings: who reaches its
+own definitions, and the services its client calls take from other modules' constants.
 
-Only facts about the module's own definitions travel, so a file's cached result changes exactly
-when something elsewhere in the project changes what its findings say.
+Only facts its findings depend on travel, so a file's cached result changes exactly when
+something elsewhere in the project changes what its findings say.
 """
 
 from __future__ import annotations
@@ -45,19 +46,32 @@ class ConstantReach:
 
 
 @dataclass(frozen=True)
+class ImportedValue:
+    """Another module's constant that this module passes to a client call as its service."""
+
+    written: str  # as this module writes it: "SERVICE", "settings.QUEUE_SERVICE"
+    line: int  # the client call
+    text: str  # the constant's text, a service name
+    place: str  # where the constant is bound: "shop/settings.py:12", relative to the project root
+
+
+@dataclass(frozen=True)
 class ProjectView:
     """Everything the project index knows that this module's findings depend on."""
 
     factories: tuple[FactoryReach, ...] = ()
     constants: tuple[ConstantReach, ...] = ()
+    imported: tuple[ImportedValue, ...] = ()
 
     @property
     def lines(self) -> frozenset[int]:
-        """Where the module's code that others reach is written: seeds for slicing."""
-        return frozenset({reach.line for reach in self.factories} | {reach.line for reach in self.constants})
+        """Where the module's code that others reach, or that reads others' constants, is written:
+        seeds for slicing."""
+        lines = [*(reach.line for reach in self.factories), *(reach.line for reach in self.constants)]
+        return frozenset([*lines, *(value.line for value in self.imported)])
 
     def __bool__(self) -> bool:
-        return bool(self.factories or self.constants)
+        return bool(self.factories or self.constants or self.imported)
 
 
 NO_PROJECT_VIEW = ProjectView()

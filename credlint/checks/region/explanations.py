@@ -186,8 +186,16 @@ def _summary(client: ClientWithoutRegion) -> str:
     return (
         f"{client.sdk_call.label} (line {client.line}) is created with no region in code: no "
         f"region_name argument, {config}, {session}, and the code does not set AWS_DEFAULT_REGION. "
-        "The region is left to links 4 and 5, decided by whatever machine runs it." + _call_sites(client)
+        "The region is left to links 4 and 5, decided by whatever machine runs it."
+        + _imported_service(client)
+        + _call_sites(client)
     )
+
+
+def _imported_service(client: ClientWithoutRegion) -> str:
+    """For a service taken from another module's constant: where that module binds it."""
+    value = client.imported_service
+    return f" Its service is {value.written}, bound to {value.text!r} at {value.place}." if value else ""
 
 
 MAX_SITES_LISTED = 5

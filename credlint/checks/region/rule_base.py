@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import ClassVar, Optional
 
@@ -27,6 +28,7 @@ from credlint.checks.region.sources import (
     may_set_session_region,
     resolve_region_sources,
 )
+from credlint.project.view import ImportedValue
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
@@ -113,15 +115,22 @@ class RegionRule(Rule):
 
     def clients_without_region(self, facts: ModuleRegionFacts) -> list[ClientWithoutRegion]:
         """Every client of the module whose region the code leaves entirely to links 4 and 5."""
-        reaches = {reach.line: reach for reach in self.context.settings.project.factories}
-        found = (
-            resolve_region_sources(self, facts, call, sdk_call, reaches.get(self.line_of(call)))
-            for call, sdk_call in facts.clients
+        project = self.context.settings.project
+        reaches = {reach.line: reach for reach in project.factories}
+        imported: dict[int, dict[str, ImportedValue]] = defaultdict(dict)
+        for value in project.imported:
+            imported[value.line][value.written] = value
+        found: list[ClientWithoutRegion] = []
+        for call, sdk_call in facts.clients:
             # Lines suffice: a try's handlers start on a later line than its body ends.
-            if not any(self.within(call, body) for body in facts.guarded_bodies)
-            and not facts.may_set_default_region(self, call)
-        )
-        return [client for client in found if client is not None]
+            guarded = any(self.within(call, body) for body in facts.guarded_bodies)
+            if guarded or facts.may_set_default_region(self, call):
+                continue
+            line = self.line_of(call)
+            client = resolve_region_sources(self, facts, call, sdk_call, reaches.get(line), imported.get(line, {}))
+            if client is not None:
+                found.append(client)
+        return found
 
     def region_from_environment(self, facts: ModuleRegionFacts) -> Optional[RegionFromEnvironment]:
         """Where link 4 is known to answer for this module: Lambda, the team's setting, the project."""

@@ -7,13 +7,16 @@ parameter) counts as a region, because a guess would cost trust.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, qualified_names
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, bound_values, qualified_names
 from credlint.analysis.literals import fold_string
+from credlint.analysis.name_scopes import ImportBinding
 from credlint.analysis.sdk import (
     PARAMETERS,
     SESSION,
@@ -25,7 +28,7 @@ from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, Environm
 from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
 from credlint.lambda_handlers import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
-from credlint.project.view import CallSite, FactoryReach
+from credlint.project.view import CallSite, FactoryReach, ImportedValue
 from credlint.rule import Rule
 
 DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
@@ -89,6 +92,8 @@ class ClientWithoutRegion:
     # For a client built by a factory function from its arguments: the call sites that reach it
     # with a regional service and no region (project/index.py).
     sites: tuple[CallSite, ...] = ()
+    # Another module's constant that gave it its service (project/index.py).
+    imported_service: Optional[ImportedValue] = None
 
     @property
     def global_service(self) -> Optional[GlobalService]:
@@ -125,15 +130,26 @@ def catches_no_region_error(owner: cst.MetadataDependent, caught: cst.BaseExpres
 
 
 def resolve_region_sources(
-    owner: Rule, facts: ModuleRegionFacts, call: cst.Call, sdk_call: SdkCall, reach: Optional[FactoryReach] = None
+    owner: Rule,
+    facts: ModuleRegionFacts,
+    call: cst.Call,
+    sdk_call: SdkCall,
+    reach: Optional[FactoryReach] = None,
+    imported: Mapping[str, ImportedValue] = {},
 ) -> Optional[ClientWithoutRegion]:
     """The client with its empty links when links 1-3 are all known to be empty, else None.
-    reach: the call sites that give a factory's client call its service and no region."""
+    reach: the call sites that give a factory's client call its service and no region.
+    imported: other modules' constants this module passes to the call, by the names it writes."""
+    arguments = call_arguments(owner, call, sdk_call.parameters)
+    imported_service = imported_value(owner, arguments.get("service_name"), imported)
+    if sdk_call.service is not None:
+        imported_service = None  # folded in this module
+    elif imported_service is not None:
+        sdk_call = sdk_call.with_service(imported_service.text)
     sites = tuple(site for site in reach.sites if site.service not in GLOBAL_SERVICES) if reach else ()
     service = sites[0].service if sites else sdk_call.service
     if service is None or (reach is not None and not sites):
         return None  # a service named by a variable: regional or global cannot be told
-    arguments = call_arguments(owner, call, sdk_call.parameters)
     region = arguments.get("region_name")
     if reach is not None and isinstance(region, cst.Name) and region.value == reach.region_parameter:
         region = None  # the factory's parameter, which these call sites leave at None
@@ -153,8 +169,35 @@ def resolve_region_sources(
     session_kind, session_line = session
     custom_endpoint = gives_value(owner, arguments.get("endpoint_url"))
     return ClientWithoutRegion(
-        call, sdk_call, service, owner.line_of(call), config_line, custom_endpoint, session_kind, session_line, sites
+        call,
+        sdk_call,
+        service,
+        owner.line_of(call),
+        config_line,
+        custom_endpoint,
+        session_kind,
+        session_line,
+        sites,
+        imported_service,
     )
+
+
+def imported_value(
+    owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], imported: Mapping[str, ImportedValue]
+) -> Optional[ImportedValue]:
+    """The other module's constant an argument names, when the name is the module's import of it."""
+    if not imported or not isinstance(expr, (cst.Name, cst.Attribute)):
+        return None
+    value = imported.get(get_full_name_for_node(expr) or "")
+    head: cst.BaseExpression = expr
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    if value is None or not isinstance(head, cst.Name):
+        return None
+    bindings = bindings_of(owner, head)
+    # Bound only by imports at module level: a local of the same name is something else.
+    module_imports = all(isinstance(b, ImportBinding) and b.scope is b.scope.module for b in bindings)
+    return value if bindings and module_imports else None
 
 
 def gives_value(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0) -> bool:
