@@ -32,6 +32,13 @@ def copy_project(tmp_path: Path) -> Path:
     return project
 
 
+def give_regions(handlers: str) -> str:
+    """shop/handlers.py with a region for every make_client() call that had none."""
+    for service in ("sns", "iam"):
+        handlers = handlers.replace(f'make_client("{service}")', f'make_client("{service}", "eu-west-1")')
+    return handlers
+
+
 def findings(project: Path, *arguments: str) -> list[dict]:
     result = run_cli(["check", "--format", "json", *arguments], cwd=project)
     assert "Traceback" not in result.stderr, result.stderr
@@ -73,7 +80,7 @@ def test_a_buffer_on_stdin_is_indexed_with_the_files_around_it(tmp_path: Path) -
 
     assert lines_found() == {10, 21}
     handlers = project / "shop" / "handlers.py"
-    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    handlers.write_text(give_regions(handlers.read_text()))
     assert lines_found() == {21}
 
 
@@ -95,7 +102,7 @@ def test_a_change_in_a_caller_reaches_the_factory_through_the_cache(tmp_path: Pa
     project = copy_project(tmp_path)
     assert ("shop/aws.py", 10, "CL301") in places(findings(project, "."))
     handlers = project / "shop" / "handlers.py"
-    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    handlers.write_text(give_regions(handlers.read_text()))
     assert ("shop/aws.py", 10, "CL301") not in places(findings(project, "."))
     handlers.write_text(handlers.read_text().replace("aws_secret_access_key=UPLOAD_SIGNING,", ""))
     assert ("shop/settings.py", 8, "CL102") not in places(findings(project, "."))
@@ -107,6 +114,16 @@ def test_an_edited_service_constant_reaches_its_users_through_the_cache(tmp_path
     settings = project / "shop" / "settings.py"
     settings.write_text(settings.read_text().replace('QUEUE_SERVICE = "sqs"', 'QUEUE_SERVICE = "iam"'))
     assert ("jobs/audit.py", 10, "CL302") in places(findings(project, "jobs/audit.py"))
+
+
+def test_a_factory_reached_only_with_global_services_is_reported_by_cl302(tmp_path: Path) -> None:
+    write_files(tmp_path, {"aws.py": FACTORY, "run.py": "from aws import make\nmake('iam')\nmake('sts')\n"})
+    [finding] = findings(tmp_path, "--no-cache", ".")
+    assert (finding["path"], finding["line"], finding["code"]) == ("aws.py", 5, "CL302")
+    assert finding["message"].startswith("boto3.client(...), reached as make('iam') from run.py:2 and 1 more,")
+    write_files(tmp_path, {"run.py": "from aws import make\nmake('iam')\nmake('sqs')\n"})
+    [finding] = findings(tmp_path, "--no-cache", ".")
+    assert (finding["line"], finding["code"]) == (5, "CL301")  # a regional site decides
 
 
 def write_files(tmp_path: Path, files: dict[str, str]) -> list[tuple[Path, bytes]]:
@@ -311,7 +328,7 @@ def test_a_kept_index_is_taken_only_while_the_project_is_unchanged(tmp_path: Pat
     assert factory_lines() == {10, 21}
     assert factory_lines() == {10, 21}  # from the kept index
     handlers = project / "shop" / "handlers.py"
-    handlers.write_text(handlers.read_text().replace('make_client("sns")', 'make_client("sns", "eu-west-1")'))
+    handlers.write_text(give_regions(handlers.read_text()))
     assert factory_lines() == {21}
     (project / "jobs" / "cleanup.py").write_text('from shop.aws import make_client\nmake_client("sqs")\n')
     assert factory_lines() == {10, 21}

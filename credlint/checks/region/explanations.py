@@ -209,8 +209,8 @@ def _call_sites(client: ClientWithoutRegion) -> str:
     more = len(client.sites) - MAX_SITES_LISTED
     others = f" and {more} more" if more > 0 else ""
     return (
-        f" The service and the region come from the function's callers, and these pass a regional "
-        f"service with no region: {listed}{others}."
+        f" The service and the region come from the function's callers, and these pass a service "
+        f"but no region: {listed}{others}."
     )
 
 

@@ -20,7 +20,7 @@ class GlobalServiceWithoutRegion(RegionRule):
                 continue  # regional: CL301; endpoint_url given: the fallback endpoint is not used
             self.report(
                 client.call,
-                f"{client.sdk_call.label} is created with no region in code: wherever AWS_DEFAULT_REGION "
+                f"{client.subject} is created with no region in code: wherever AWS_DEFAULT_REGION "
                 f"and the profile's region are unset it goes to {global_endpoint_phrase(service)}",
                 global_service_explanation(self, client, service, aws_region_writes),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from credlint.checks.region.explanations import missing_region_explanation
 from credlint.checks.region.rule_base import RegionRule
-from credlint.checks.region.sources import AWS_REGION_VARIABLE, ClientWithoutRegion, ModuleRegionFacts
+from credlint.checks.region.sources import AWS_REGION_VARIABLE, ModuleRegionFacts
 from credlint.finding import Severity
 
 
@@ -19,17 +19,10 @@ class MissingRegion(RegionRule):
                 continue  # CL302 explains where a global service goes instead
             self.report(
                 client.call,
-                f"{_what(client)} is created with no region in code: NoRegionError wherever "
+                f"{client.subject} is created with no region in code: NoRegionError wherever "
                 "AWS_DEFAULT_REGION and the profile's region are unset",
                 missing_region_explanation(self, client, environment, aws_region_writes),
                 # Where the environment is known to provide the region, only a note for other callers.
                 severity=Severity.INFO if environment is not None else None,
             )
 
-
-def _what(client: ClientWithoutRegion) -> str:
-    if not client.sites:
-        return client.sdk_call.label
-    first = client.sites[0]
-    others = f" and {len(client.sites) - 1} more" if len(client.sites) > 1 else ""
-    return f"{client.sdk_call.label}, reached as {first.label} from {first.place}{others},"

@@ -99,6 +99,15 @@ class ClientWithoutRegion:
     def global_service(self) -> Optional[GlobalService]:
         return GLOBAL_SERVICES.get(self.service)
 
+    @property
+    def subject(self) -> str:
+        """How a message names the client: with the first call site that reaches a factory's."""
+        if not self.sites:
+            return self.sdk_call.label
+        first = self.sites[0]
+        others = f" and {len(self.sites) - 1} more" if len(self.sites) > 1 else ""
+        return f"{self.sdk_call.label}, reached as {first.label} from {first.place}{others},"
+
 
 @dataclass(frozen=True)
 class RegionFromEnvironment:
@@ -146,7 +155,9 @@ def resolve_region_sources(
         imported_service = None  # folded in this module
     elif imported_service is not None:
         sdk_call = sdk_call.with_service(imported_service.text)
-    sites = tuple(site for site in reach.sites if site.service not in GLOBAL_SERVICES) if reach else ()
+    # A factory's regional call sites make its CL301; with none, its global ones make its CL302.
+    every_site = reach.sites if reach else ()
+    sites = tuple(site for site in every_site if site.service not in GLOBAL_SERVICES) or every_site
     service = sites[0].service if sites else sdk_call.service
     if service is None or (reach is not None and not sites):
         return None  # a service named by a variable: regional or global cannot be told
