@@ -126,6 +126,23 @@ def test_a_factory_reached_only_with_global_services_is_reported_by_cl302(tmp_pa
     assert (finding["line"], finding["code"]) == (5, "CL301")  # a regional site decides
 
 
+def test_documentation_example_keys_name_the_call_they_reach(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "conf.py": 'SIGN = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\nKID = "AKIAIOSFODNN7EXAMPLE"\n',
+            "use.py": """
+                import boto3
+                from conf import SIGN, KID
+                boto3.client("s3", region_name="eu-west-1", aws_access_key_id=KID, aws_secret_access_key=SIGN)
+            """,
+        },
+    )
+    messages = {(f["line"], f["code"]): f["message"] for f in findings(tmp_path, "--no-cache", ".")}
+    assert set(messages) == {(1, "CL104"), (2, "CL104")}
+    assert all("to boto3.client('s3') at use.py:4" in message for message in messages.values())
+
+
 def write_files(tmp_path: Path, files: dict[str, str]) -> list[tuple[Path, bytes]]:
     sources = []
     for name, text in files.items():

@@ -10,7 +10,9 @@ from credlint.analysis.credential_slots import CREDENTIAL_RULE_PROVIDERS, Creden
 from credlint.analysis.literals import StringPiece
 from credlint.chain import CREDENTIAL_WORDS, SECRET_ACCESS_KEY, SESSION_TOKEN, Explanation
 from credlint.checks.credentials.hardcoded import (
+    ProjectUses,
     hardcoded_explanation,
+    project_uses,
     report_key_ids,
     report_slot_literals,
 )
@@ -52,9 +54,16 @@ class DocumentationExampleKey(StringRootRule):
 
     METADATA_DEPENDENCIES = CREDENTIAL_RULE_PROVIDERS
 
+    reached: Optional[ProjectUses] = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.reached = project_uses(self, node)
+
     def check_string(self, root: cst.BaseExpression, text: str, pieces: list[StringPiece]) -> None:
         label = "AWS documentation example access key ID"
-        report_key_ids(self, root, text, pieces, examples=True, label=label, explain=example_explanation)
+        report_key_ids(
+            self, root, text, pieces, examples=True, label=label, explain=example_explanation, reached=self.reached
+        )
 
     def leave_Module(self, original_node: cst.Module) -> None:
         shapes = ((SECRET_ACCESS_KEY, looks_like_secret_access_key), (SESSION_TOKEN, looks_like_session_token))
