@@ -25,4 +25,3 @@ class MissingRegion(RegionRule):
                 # Where the environment is known to provide the region, only a note for other callers.
                 severity=Severity.INFO if environment is not None else None,
             )
-
