@@ -19,6 +19,8 @@ RETRY_TRIGGERS = (
     b"tenacity",
     b"backoff",
     b"retrying",
+    b"from retry",
+    b"import retry",
 )
 
 # fmt: off

@@ -40,8 +40,8 @@ def is_sdk_object(owner: cst.MetadataDependent, index: ModuleIndex, expr: cst.Ba
     return False
 
 
-def aws_calls(owner: cst.MetadataDependent, index: ModuleIndex, nodes: Iterable[cst.CSTNode]) -> list[cst.Call]:
-    """Calls of methods on SDK objects (requests to AWS) among nodes and their descendants."""
+def aws_requests(owner: cst.MetadataDependent, index: ModuleIndex, nodes: Iterable[cst.CSTNode]) -> list[cst.Attribute]:
+    """The methods of SDK objects (requests to AWS) called among nodes and their descendants."""
     found = []
     for root in nodes:
         for node in walk(root):
@@ -50,7 +50,7 @@ def aws_calls(owner: cst.MetadataDependent, index: ModuleIndex, nodes: Iterable[
                 and isinstance(node.func, cst.Attribute)
                 and is_sdk_object(owner, index, node.func.value)
             ):
-                found.append(node)
+                found.append(node.func)
     return found
 
 
@@ -72,11 +72,10 @@ class SdkRetries:
 CONFIG_NAMES = frozenset({"botocore.config.Config", "aiobotocore.config.AioConfig"})
 
 
-def sdk_retries_of(owner: cst.MetadataDependent, calls: Sequence[cst.Call]) -> SdkRetries:
-    """The first AWS call's client: which service it talks to and how its config sets retries."""
-    for call in calls:
-        assert isinstance(call.func, cst.Attribute)
-        creation = _client_creation(owner, call.func.value)
+def sdk_retries_of(owner: cst.MetadataDependent, requests: Sequence[cst.Attribute]) -> SdkRetries:
+    """The first AWS request's client: which service it talks to and how its config sets retries."""
+    for method in requests:
+        creation = _client_creation(owner, method.value)
         if creation is None:
             continue
         model = classify_call(owner, creation)
@@ -124,3 +123,10 @@ def _with_config(owner: cst.MetadataDependent, base: SdkRetries, config: Optiona
         total = retries_only + 1 if retries_only is not None else None
     line = owner.get_metadata(PositionProvider, config).start.line
     return SdkRetries(base.service, mode, total, line)
+
+
+def client_service(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[str]:
+    """The service of the client (or resource) expr holds, when this module creates it."""
+    creation = _client_creation(owner, expr)
+    model = classify_call(owner, creation) if creation is not None else None
+    return model.service if model is not None else None

@@ -4,9 +4,9 @@ The retry rules need a LibCST parse and the module's binding table, and their tr
 `except:`) occur in most AWS code. A stdlib `ast` walk keeps only the files with a shape that
 sites.py and libraries.py can report, judged more loosely than they judge them, so that a skipped
 file never holds a finding: a loop that can stop on success, around a try statement with an
-except clause that may take a ClientError; with tenacity, backoff or retrying in the file, any
-decorated function or `for` loop; a function whose except clause calls a function of the same
-name (a recursive retry).
+except clause that may take a ClientError; with tenacity, backoff, retrying or retry in the file,
+any decorated function or `for` loop; a call of retry_call; a function whose except clause calls a
+function of the same name (a recursive retry).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Union
 from credlint.prefilter import FileProbe
 
 # ref. credlint/checks/retry/libraries.py DECORATOR_FACTORIES and TENACITY_CONTROLLERS: their modules.
-RETRY_LIBRARIES = (b"tenacity", b"backoff", b"retrying")
+RETRY_LIBRARIES = (b"tenacity", b"backoff", b"retrying", b"from retry", b"import retry")
 # ref. credlint/checks/retry/exceptions.py caught_by: the class names an except clause takes ClientError by.
 CATCHING_NAMES = frozenset({"ClientError", "BotoCoreError", "Exception", "BaseException"})
 
@@ -33,7 +33,19 @@ def lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
         return frozenset()
     shapes = _RetryShapes(uses_library=any(library in probe.source for library in RETRY_LIBRARIES))
     shapes.scan(tree.body, (), ())
+    if b"retry_call" in probe.source:
+        shapes.found.update(
+            node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and _is_retry_call(node)
+        )
     return shapes.lines()
+
+
+def _is_retry_call(node: ast.Call) -> bool:
+    """The retry package's `retry_call(f, ...)`, by the name libraries.py reads it by."""
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == "retry_call") or (
+        isinstance(func, ast.Attribute) and func.attr == "retry_call"
+    )
 
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While]

@@ -1,5 +1,6 @@
 """Which errors an except clause takes: ClientError, BotoCoreError, every exception, or the
-modeled classes of a client (`client.exceptions.ThrottlingException`); and what `isinstance(e, X)` tests."""
+modeled classes of a client (`client.exceptions.ThrottlingException`, by any alias); and what
+`isinstance(e, X)` tests."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Optional
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
-from credlint.analysis.sdk import SDK_LIBRARIES
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, qualified_names, single_bound_value
+from credlint.analysis.name_scopes import ImportBinding
+from credlint.checks.retry.aws_calls import client_service
 from credlint.checks.retry.conditions import CodeTest, Known, Opaque, Pred
 
 CLIENT_ERROR_NAMES = frozenset(
@@ -32,6 +34,7 @@ class Caught:
     broad: bool = False  # bare except, Exception: AWS only when an AWS call is inside
     specific: tuple[str, ...] = ()  # modeled classes (`client.exceptions.ThrottlingException`): their codes
     unknown: bool = False  # something credlint cannot resolve
+    service: Optional[str] = None  # the service of the client whose modeled classes these are
 
     @property
     def takes_client_errors(self) -> bool:
@@ -48,6 +51,7 @@ class Caught:
             self.broad or other.broad,
             self.specific + other.specific,
             self.unknown or other.unknown,
+            self.service or other.service,
         )
 
     def describe(self) -> str:
@@ -78,16 +82,15 @@ def caught_by(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], 
         return Caught(botocore_error=True)
     if names & BROAD_NAMES:
         return Caught(broad=True)
-    if (
-        isinstance(expr, cst.Attribute)
-        and isinstance(expr.value, cst.Attribute)
-        and expr.value.attr.value == "exceptions"
-        and not _is_module_path(owner, expr.value.value)
-    ):
-        # `client.exceptions.X`, `s3.meta.client.exceptions.X`: botocore's modeled classes
+    client = modeled_client(owner, expr.value) if isinstance(expr, cst.Attribute) else None
+    if isinstance(expr, cst.Attribute) and client is not None:
+        # `client.exceptions.X`, `s3.meta.client.exceptions.X`, `errors.X` after `errors = client.exceptions`.
+        # The class name stands for its code. ref. botocore errorfactory.py: classes are named after
+        # their error shape, whose code may differ (`NoSuchEntityException` for `NoSuchEntity`); in
+        # botocore 1.44.8 service-2.json no such name reads as a client error while its code is retried.
         if expr.attr.value == "ClientError":
             return Caught(client_error=True)
-        return Caught(specific=(expr.attr.value,))
+        return Caught(specific=(expr.attr.value,), service=client_service(owner, client))
     if isinstance(expr, cst.Name):
         value = single_bound_value(owner, expr)
         if value is not None:
@@ -95,9 +98,27 @@ def caught_by(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], 
     return Caught(unknown=True)
 
 
-def _is_module_path(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:
-    """`botocore.exceptions.X` is a module path, not a client's `exceptions` attribute."""
-    return any(name.split(".")[0] in SDK_LIBRARIES for name in qualified_names(owner, expr))
+def modeled_client(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The client whose `exceptions` expr is (`s3.exceptions`, or a name bound once to it); None for a
+    module's `exceptions` (`botocore.exceptions`, `requests.exceptions`)."""
+    if isinstance(expr, cst.Name):
+        value = single_bound_value(owner, expr)
+        expr = value if value is not None else expr
+    if isinstance(expr, cst.Attribute) and expr.attr.value == "exceptions" and not _is_module(owner, expr.value):
+        return expr.value
+    return None
+
+
+def _is_module(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:
+    """An attribute chain that starts at an imported name: a module path, not a client. A client
+    imported from another module is read as a module too, and its classes are not followed."""
+    root = expr
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name):
+        return False
+    bindings = bindings_of(owner, root)
+    return bool(bindings) and all(isinstance(binding, ImportBinding) for binding in bindings)
 
 
 def instance_test(caught: Caught) -> Pred:

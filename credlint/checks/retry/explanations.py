@@ -9,7 +9,14 @@ from credlint.chain import STATUS_THIS_CODE, ChainStep, Explanation
 from credlint.checks.retry.aws_calls import SdkRetries
 from credlint.checks.retry.libraries import PREDICATE_ARGUMENTS
 from credlint.checks.retry.retry_site import DECORATOR, HandlerRetry, RetrySite
-from credlint.checks.retry.sdk_retries import ADAPTIVE, DEFAULT_MODE_CHANGE, EXAMPLE_CLIENT_ERRORS, LEGACY, STANDARD
+from credlint.checks.retry.sdk_retries import (
+    ADAPTIVE,
+    DEFAULT_MODE_CHANGE,
+    EXAMPLE_CLIENT_ERRORS,
+    LEGACY,
+    STANDARD,
+    is_absence_code,
+)
 
 
 def _quote(items: Sequence[str]) -> str:
@@ -98,21 +105,44 @@ def _sdk_runtime(sdk: SdkRetries) -> str:
     )
 
 
+def fourxx_cost(site: RetrySite) -> str:
+    """The requests one call costs when this code retries only 4xx codes: botocore sends each once."""
+    count = site.attempts.count
+    if count is not None:
+        return f"{count} x 1 = {count} requests, each failing the same way"
+    if site.attempts.unbounded:
+        return "unbounded: this code never gives up, and each attempt is 1 request botocore does not retry"
+    return "N x 1 = N requests, N not known from the code"
+
+
 def explain(site: RetrySite, handler: HandlerRetry, focus: str) -> Explanation:
     """The retry chain for one finding: the SDK's layer, this code's layer, the product, the fix."""
     retried = retried_phrase(site, handler)
     code_reads = f"{site.attempts.describe()}; {site.delay.describe()}; retries {retried}"
-    steps = [
-        *_sdk_steps(site.sdk),
-        ChainStep("2", site.label, code_reads, STATUS_THIS_CODE, site.line),
-        ChainStep("=", "worst case per call", worst_case(site), "throttling or 5xx"),
-    ]
+    only_fourxx = focus == "codes" and not handler.verdict.retries_throttling
+    product = (
+        ChainStep("=", "requests per call", fourxx_cost(site), "4xx: botocore sends it once")
+        if only_fourxx
+        else ChainStep("=", "worst case per call", worst_case(site), "throttling or 5xx")
+    )
+    steps = [*_sdk_steps(site.sdk), ChainStep("2", site.label, code_reads, STATUS_THIS_CODE, site.line), product]
     loop_attempts = site.attempts.count
     repeats = (
         f"{loop_attempts} times"
         if loop_attempts is not None
         else ("forever" if site.attempts.unbounded else "as many times as the code allows")
     )
+    if only_fourxx:
+        errors = "4xx client errors" if _count(handler) > 1 else "a 4xx client error"
+        runtime = (
+            f"{_sdk_runtime(site.sdk)}This code adds a second retry layer (link 2) on top of it for {retried} "
+            f"alone: {errors}, which botocore's layer (link 1) hands back after the first attempt, because the "
+            f"same request fails the same way every time. This code sends that request {repeats} and reports "
+            "the real error (a missing resource, a wrong parameter, a permission) only after every delay."
+        )
+        return Explanation(
+            "retry", _summary(site, handler, focus, retried), tuple(steps), runtime, _fix_fourxx(handler)
+        )
     fourxx = ""
     if focus != "backoff" and (handler.verdict.others or handler.verdict.non_retryable):
         if handler.verdict.others:
@@ -140,6 +170,12 @@ def _summary(site: RetrySite, handler: HandlerRetry, focus: str, retried: str) -
             f"{where} retries {retried} without checking the error code or HTTP status: it sits on top of "
             "botocore's own retry layer and repeats errors the SDK deliberately does not retry."
         )
+    if focus == "codes" and handler.modeled_only:
+        return (
+            f"{where} catches the client's modeled exception {'classes' if _count(handler) > 1 else 'class'} for "
+            f"{retried} and retries {'them' if _count(handler) > 1 else 'it'}, which botocore deliberately does not "
+            "retry: a 4xx client error fails the same way on every attempt."
+        )
     if focus == "codes":
         return (
             f"{where} checks the error but retries {retried}, which botocore deliberately does not retry: "
@@ -148,6 +184,43 @@ def _summary(site: RetrySite, handler: HandlerRetry, focus: str, retried: str) -
     return (
         f"{where} retries with {site.delay.describe()}: every client retries at the same moments, "
         "so retries arrive in bursts while the service is throttling; AWS guidance is exponential backoff with jitter."
+    )
+
+
+def _named(handler: HandlerRetry) -> str:
+    return _quote([*handler.verdict.retried_codes, *(f"HTTP {s}" for s in handler.verdict.retried_statuses)])
+
+
+def _count(handler: HandlerRetry) -> int:
+    return len(handler.verdict.retried_codes) + len(handler.verdict.retried_statuses)
+
+
+def _waiting(handler: HandlerRetry) -> str:
+    """How to wait for a resource or a change instead; a bounded poll for a missing resource at a fixed
+    interval is what botocore's waiters do (waiters-2.json `delay`, `maxAttempts`), and CL403 spares it."""
+    if all(is_absence_code(code) for code in handler.verdict.retried_codes):
+        return (
+            "If the code waits for a resource that is being created (eventual consistency), use the client's "
+            "waiter (client.get_waiter(...)), or poll at a fixed interval with a bounded number of attempts, as "
+            "waiters do."
+        )
+    return (
+        "If the code waits for a change to take effect (an IAM role that has not propagated yet), use a waiter "
+        "where the client has one (client.get_waiter(...)), or bound the wait and suppress this finding with "
+        "the reason."
+    )
+
+
+def _fix_fourxx(handler: HandlerRetry) -> str:
+    """The fix for a retry of 4xx codes alone: let them through; the SDK retries what is retryable."""
+    plural = _count(handler) > 1
+    if handler.modeled_only:
+        how = f"take {'their classes' if plural else 'its class'} out of the retry and let the error reach the caller"
+    else:
+        how = "re-raise at once (`if code not in RETRYABLE_CODES: raise`)"
+    return (
+        f"Stop retrying {_named(handler)}: {how}, or handle {'them' if plural else 'it'} once. botocore already "
+        f"retries throttling and transient errors inside each call. {_waiting(handler)}"
     )
 
 
@@ -163,19 +236,15 @@ def _fix(site: RetrySite, handler: HandlerRetry, focus: str) -> str:
             "rand * min(base * 2^i, 20 s) itself and adaptive mode also rate-limits the client."
         )
     if focus == "codes":
-        named = _quote([*handler.verdict.retried_codes, *(f"HTTP {s}" for s in handler.verdict.retried_statuses)])
         return (
-            f"Stop retrying {named}: retry only throttling and transient codes and status >= 500 or 429, and "
-            f"re-raise the rest — or {config}. If the code waits for a resource that was just created "
-            "(eventual consistency), use the client's waiter (client.get_waiter(...)) or bound the wait and "
-            "suppress this finding with the reason."
+            f"Stop retrying {_named(handler)}: retry only throttling and transient codes and status >= 500 or "
+            f"429, and re-raise the rest — or {config}. {_waiting(handler)}"
         )
     if site.kind == DECORATOR:
-        library_fix = PREDICATE_ARGUMENTS.get(site.library or "", ("", "a predicate"))[1]
+        library_fix = PREDICATE_ARGUMENTS.get(site.library or "", ("", "Give the retry a predicate"))[1]
         return (
-            f"Give the decorator a predicate, {library_fix}, where is_retryable checks "
-            "e.response['Error']['Code'] against throttling and transient codes (or the status is >= 500 or "
-            f"429) — or {config}."
+            f"{library_fix}, where is_retryable checks e.response['Error']['Code'] against throttling and "
+            f"transient codes (or the status is >= 500 or 429) — or {config}."
         )
     return (
         "Re-raise codes that are not retryable: `if e.response['Error']['Code'] not in RETRYABLE_CODES: raise` "

@@ -1,5 +1,5 @@
-"""Retries by tenacity, backoff and retrying: their decorators and tenacity's Retrying loops, read
-into what they retry, how often and how long they wait."""
+"""Retries by tenacity, backoff, retrying and the retry package: their decorators, tenacity's
+Retrying loops and retry's retry_call, read into what they retry, how often and how long they wait."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
-from credlint.analysis.sdk import call_arguments
-from credlint.checks.retry.aws_calls import aws_calls, sdk_retries_of
+from credlint.analysis.sdk import CallArguments, call_arguments
+from credlint.checks.retry.aws_calls import aws_requests, is_sdk_object, sdk_retries_of
 from credlint.checks.retry.conditions import AllOf, AnyOf, Known, Not, Opaque, Pred, verdict
 from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader, function_reader
 from credlint.checks.retry.exceptions import Caught, caught_by, instance_test
@@ -21,18 +21,50 @@ from credlint.checks.retry.syntax import FunctionNode, ModuleIndex, int_value, s
 
 Keywords = Mapping[str, cst.BaseExpression]
 
-TENACITY, BACKOFF, RETRYING = "tenacity", "backoff", "retrying"
+TENACITY, BACKOFF, RETRYING, RETRY = "tenacity", "backoff", "retrying", "retry"
 DECORATOR_FACTORIES: Mapping[str, str] = {
     "tenacity.retry": TENACITY,
     "backoff.on_exception": BACKOFF,
     "retrying.retry": RETRYING,
+    "retry.retry": RETRY,
+    "retry.api.retry": RETRY,
 }
-# Where each library takes a predicate, and the fix that uses it. ref. tenacity `retry=`, backoff
-# `giveup=` (true: stop), retrying `retry_on_exception=`.
+RETRY_CALLS = frozenset({"retry.api.retry_call"})
+# Each library's parameters in the order positional arguments fill them. ref. tenacity 9.2.1
+# BaseRetrying.__init__ (tenacity.retry passes its arguments on to Retrying); backoff 2.2.1
+# on_exception (keyword-only after `exception`); retrying 1.4.2 retry (keywords, in practice);
+# retry 0.9.2 retry/api.py retry() and retry_call().
+TENACITY_PARAMETERS = ("sleep", "stop", "wait", "retry", "before", "after", "before_sleep", "reraise")
+RETRY_PARAMETERS = ("exceptions", "tries", "delay", "max_delay", "backoff", "jitter", "logger")
+RETRY_CALL_PARAMETERS = ("f", "fargs", "fkwargs", *RETRY_PARAMETERS)
+LIBRARY_PARAMETERS: Mapping[str, tuple[str, ...]] = {
+    TENACITY: TENACITY_PARAMETERS,
+    BACKOFF: ("wait_gen", "exception"),
+    RETRYING: (),
+    RETRY: RETRY_PARAMETERS,
+}
+# What each library lacks when nothing checks the error code, and the fix that uses its predicate.
+# ref. tenacity `retry=`, backoff `giveup=` (true: stop), retrying `retry_on_exception=`; the retry
+# package filters by exception class alone.
 PREDICATE_ARGUMENTS: Mapping[str, tuple[str, str]] = {
-    TENACITY: ("retry=", "retry=retry_if_exception(is_retryable)"),
-    BACKOFF: ("giveup=", "giveup=lambda e: not is_retryable(e)"),
-    RETRYING: ("retry_on_exception=", "retry_on_exception=is_retryable"),
+    TENACITY: (
+        "no retry= predicate checks the error code",
+        "Give the decorator a predicate, retry=retry_if_exception(is_retryable)",
+    ),
+    BACKOFF: (
+        "no giveup= predicate checks the error code",
+        "Give the decorator a predicate, giveup=lambda e: not is_retryable(e)",
+    ),
+    RETRYING: (
+        "no retry_on_exception= predicate checks the error code",
+        "Give the decorator a predicate, retry_on_exception=is_retryable",
+    ),
+    RETRY: (
+        "the retry package takes exception classes only, so nothing checks the error code",
+        "The retry package cannot check the error code: catch only the client's throttling classes "
+        "(exceptions=(client.exceptions.ThrottlingException, ...)), or move to tenacity with "
+        "retry=retry_if_exception(is_retryable)",
+    ),
 }
 TENACITY_CONSTANT_PREDICATES = frozenset({"tenacity.retry_always", "tenacity.retry_never"})
 TENACITY_CONTROLLERS = frozenset({"tenacity.Retrying", "tenacity.AsyncRetrying", "tenacity.asyncio.AsyncRetrying"})
@@ -81,12 +113,14 @@ def decorator_library(owner: cst.MetadataDependent, decorator: cst.BaseExpressio
 def decorator_sites(owner: cst.MetadataDependent, index: ModuleIndex, function: cst.FunctionDef) -> Iterator[RetrySite]:
     for decorator in function.decorators:
         library = decorator_library(owner, decorator.decorator)
-        if library is None:
+        call = decorator.decorator if isinstance(decorator.decorator, cst.Call) else None
+        if library is None or (library == RETRY and call is None):
+            # a bare @retry of the retry package takes the function for its exception classes: no retry
             continue
-        target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
-        label = f"@{source_of(target)} ({library})"
-        body = statements(function.body)
-        site = library_site(owner, index, decorator.decorator, library, body, function, decorator, label)
+        label = f"@{source_of(call.func if call is not None else decorator.decorator)} ({library})"
+        arguments = call_arguments(owner, call, LIBRARY_PARAMETERS[library]) if call is not None else None
+        requests = aws_requests(owner, index, statements(function.body))
+        site = library_site(owner, index, library, arguments, requests, function, decorator, label)
         if site is not None:
             yield site
 
@@ -94,28 +128,32 @@ def decorator_sites(owner: cst.MetadataDependent, index: ModuleIndex, function: 
 def library_site(
     owner: cst.MetadataDependent,
     index: ModuleIndex,
-    call: cst.BaseExpression,
     library: str,
-    body: Sequence[cst.CSTNode],
+    arguments: Optional[CallArguments],
+    requests: Sequence[cst.Attribute],
     function: Optional[cst.FunctionDef],
     anchor: cst.CSTNode,
     label: str,
 ) -> Optional[RetrySite]:
-    """A retry library applied to code (a decorated function, a `for attempt in Retrying(...)` body)."""
+    """A retry library applied to code that makes the AWS requests given (a decorated function, a
+    `for attempt in Retrying(...)` body, the function retry_call calls). arguments: None for a
+    decorator written without a call."""
     reader = ErrorReader(owner, index, statements(function.body) if function is not None else [], {})
-    policy = _read_policy(owner, reader, library, call if isinstance(call, cst.Call) else None)
-    calls = aws_calls(owner, index, body)
-    if not (policy.caught.client_error or (policy.caught.broad and calls)):
+    policy = _read_policy(owner, reader, library, arguments or CallArguments({}, False))
+    if policy is None:
         return None
-    sdk = sdk_retries_of(owner, calls)
-    result = verdict([[(policy.predicate, True)]], sdk.service)
+    caught = policy.caught
+    if not (caught.client_error or caught.specific or (caught.broad and requests)):
+        return None
+    sdk = sdk_retries_of(owner, requests)
+    result = verdict([[(policy.predicate, True)]], caught.service or sdk.service)
     return RetrySite(
         kind=DECORATOR,
         label=label,
         where=where_of(function),
         node=anchor,
         line=line_of(owner, anchor),
-        handlers=(HandlerRetry(anchor, policy.caught, result),),
+        handlers=(HandlerRetry(anchor, caught, result),),
         attempts=policy.attempts,
         delay=policy.delay,
         sdk=sdk,
@@ -123,21 +161,19 @@ def library_site(
     )
 
 
-def _keywords(call: Optional[cst.Call]) -> dict[str, cst.BaseExpression]:
-    if call is None:
-        return {}
-    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
-
-
 def _read_policy(
-    owner: cst.MetadataDependent, reader: ErrorReader, library: str, call: Optional[cst.Call]
-) -> LibraryPolicy:
-    keywords = _keywords(call)
+    owner: cst.MetadataDependent, reader: ErrorReader, library: str, arguments: CallArguments
+) -> Optional[LibraryPolicy]:
+    """None when `**options` hide what the call sets, or the call does not fit the library."""
+    if arguments.has_unknown_spread:
+        return None
     if library == TENACITY:
-        return _tenacity_policy(owner, reader, keywords)
+        return _tenacity_policy(owner, reader, arguments.values)
     if library == BACKOFF:
-        return _backoff_policy(owner, reader, call, keywords)
-    return _retrying_policy(owner, reader, keywords)
+        return _backoff_policy(owner, reader, arguments.values)
+    if library == RETRY:
+        return _retry_package_policy(owner, arguments.values)
+    return _retrying_policy(owner, reader, arguments.values)
 
 
 def _callee_name(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> str:
@@ -253,13 +289,10 @@ def _tenacity_wait(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> De
     return Delay(UNKNOWN_DELAY, source_of(expr))
 
 
-def _backoff_policy(
-    owner: cst.MetadataDependent, reader: ErrorReader, call: Optional[cst.Call], keywords: Keywords
-) -> LibraryPolicy:
+def _backoff_policy(owner: cst.MetadataDependent, reader: ErrorReader, keywords: Keywords) -> LibraryPolicy:
     # ref. backoff on_exception(wait_gen, exception, max_tries=None, max_time=None,
     # jitter=full_jitter, giveup=lambda e: False, ...): no limit and no give-up by default.
-    arguments = call_arguments(owner, call, ("wait_gen", "exception")) if call is not None else None
-    exception = arguments.get("exception") if arguments is not None else None
+    exception = keywords.get("exception")
     caught = caught_by(owner, exception) if exception is not None else Caught(unknown=True)
     predicate: Pred = instance_test(caught)
     giveup = keywords.get("giveup")
@@ -275,7 +308,7 @@ def _backoff_policy(
         attempts = Attempts(None, False, f"max_time={source_of(keywords['max_time'])}")
     else:
         attempts = Attempts(None, True, "no max_tries=")
-    wait_gen = arguments.get("wait_gen") if arguments is not None else None
+    wait_gen = keywords.get("wait_gen")
     delay = Delay(UNKNOWN_DELAY)
     if wait_gen is not None:
         name = _callee_name(owner, wait_gen)
@@ -321,4 +354,80 @@ def controller_site(
     if not isinstance(loop.iter, cst.Call) or not qualified_names(owner, loop.iter.func) & TENACITY_CONTROLLERS:
         return None
     label = f"for ... in {source_of(loop.iter.func)}(...) ({TENACITY})"
-    return library_site(owner, index, loop.iter, TENACITY, statements(loop.body), function, loop.iter, label)
+    arguments = call_arguments(owner, loop.iter, TENACITY_PARAMETERS)
+    requests = aws_requests(owner, index, statements(loop.body))
+    return library_site(owner, index, TENACITY, arguments, requests, function, loop.iter, label)
+
+
+def retry_call_site(
+    owner: cst.MetadataDependent, index: ModuleIndex, call: cst.Call, function: Optional[cst.FunctionDef]
+) -> Optional[RetrySite]:
+    """`retry_call(f, fargs, fkwargs, exceptions, tries, ...)` of the retry package: a retry of f, a
+    method of a client (`s3.get_object`), a lambda or a function of this module."""
+    if not qualified_names(owner, call.func) & RETRY_CALLS:
+        return None
+    arguments = call_arguments(owner, call, RETRY_CALL_PARAMETERS)
+    target = arguments.get("f")
+    if target is None:
+        return None
+    requests: list[cst.Attribute] = []
+    if isinstance(target, cst.Attribute) and is_sdk_object(owner, index, target.value):
+        requests.append(target)
+    else:
+        reader = ErrorReader(owner, index, statements(function.body) if function is not None else [], {})
+        callee = reader.resolve_callable(target)
+        if callee is not None:
+            body = [callee.body] if isinstance(callee, cst.Lambda) else statements(callee.body)
+            requests = aws_requests(owner, index, body)
+    label = f"{source_of(call.func)}(...) ({RETRY})"
+    return library_site(owner, index, RETRY, arguments, requests, function, call, label)
+
+
+def _retry_package_policy(owner: cst.MetadataDependent, keywords: Keywords) -> Optional[LibraryPolicy]:
+    # ref. retry 0.9.2 retry/api.py: exceptions=Exception (every exception), tries=-1 (a negative
+    # count never reaches 0: no limit), delay=0; each wait is the last one times backoff (default
+    # 1), plus jitter (a number, or random between the two of a tuple), capped at max_delay.
+    if set(keywords) - {*RETRY_CALL_PARAMETERS}:
+        return None  # another signature: a project's own `retry` module
+    exceptions = keywords.get("exceptions")
+    caught = caught_by(owner, exceptions) if exceptions is not None else Caught(broad=True)
+    tries = keywords.get("tries")
+    attempts = Attempts(None, True, "no tries=")
+    if tries is not None:
+        count = int_value(owner, tries)
+        text = f"tries={source_of(tries)}"
+        if count is None:
+            attempts = Attempts(None, False, text)
+        else:
+            attempts = Attempts(None, True, text) if count < 0 else Attempts(count, False, text)
+    return LibraryPolicy(RETRY, instance_test(caught), caught, attempts, _retry_package_delay(owner, keywords))
+
+
+def _retry_package_delay(owner: cst.MetadataDependent, keywords: Keywords) -> Delay:
+    written = {name: keywords[name] for name in ("delay", "backoff", "jitter") if name in keywords}
+    text = ", ".join(f"{name}={source_of(expr)}" for name, expr in written.items())
+    if isinstance(written.get("jitter"), cst.Tuple):
+        return Delay(GROWING_DELAY, text)  # a random jitter on every wait
+    numbers = {name: _number(owner, expr) for name, expr in written.items()}
+    delay, backoff, jitter = numbers.get("delay", 0.0), numbers.get("backoff", 1.0), numbers.get("jitter", 0.0)
+    if delay is None or backoff is None or jitter is None:
+        return Delay(UNKNOWN_DELAY, text)
+    if jitter:
+        return Delay(GROWING_DELAY, text)  # added to the wait after every attempt
+    if not delay:
+        return Delay(NO_DELAY, text)
+    if backoff > 1:
+        return Delay(GROWING_DELAY, text)
+    return Delay(CONSTANT_DELAY, text, written["delay"]) if backoff == 1 else Delay(UNKNOWN_DELAY, text)
+
+
+def _number(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int = 0) -> Optional[float]:
+    """An int or float written here or in a module constant."""
+    if isinstance(expr, cst.Float):
+        return float(expr.evaluated_value)
+    if isinstance(expr, cst.Name) and depth < MAX_RESOLUTION_DEPTH:
+        value = single_bound_value(owner, expr)
+        if value is not None:
+            return _number(owner, value, depth + 1)
+    count = int_value(owner, expr)
+    return float(count) if count is not None else None

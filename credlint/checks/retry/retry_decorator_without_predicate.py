@@ -1,5 +1,6 @@
-"""CL402: a retry decorator (tenacity, backoff, retrying) or a handler that calls its own function
-again, retrying every ClientError without a predicate."""
+"""CL402: a retry decorator (tenacity, backoff, retrying, retry), tenacity's Retrying, retry's
+retry_call, or a handler that calls its own function again, retrying every ClientError without a
+predicate."""
 
 from __future__ import annotations
 
@@ -26,5 +27,5 @@ def _message(site: RetrySite, handler: HandlerRetry) -> str:
     retried = retried_phrase(site, handler)
     if site.kind == RECURSION:
         return f"{site.where} calls itself again on {retried}, without checking the error code"
-    argument = PREDICATE_ARGUMENTS.get(site.library or "", ("a predicate", ""))[0]
-    return f"{site.subject} retries {retried}: no {argument} predicate checks the error code"
+    missing = PREDICATE_ARGUMENTS.get(site.library or "", ("nothing checks the error code", ""))[0]
+    return f"{site.subject} retries {retried}: {missing}"

@@ -1,4 +1,5 @@
-"""CL403: a retry that checks the error code but retries codes or 4xx statuses botocore does not."""
+"""CL403: a retry that checks the error code, or catches modeled classes, but retries codes or 4xx
+statuses botocore does not; a bounded poll for a resource to appear is a wait, not a retry."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ class RetryNonRetryableCode(RetryRule):
 
     def check(self, site: RetrySite) -> None:
         for handler in site.handlers:
-            if handler.retries_named_non_retryable:
+            if handler.retries_named_non_retryable and not site.waits_for_resource(handler):
                 self.report(
                     handler.node,
                     f"{site.subject} retries {retried_phrase(site, handler)}, which botocore does not retry",

@@ -12,7 +12,8 @@ from libcst.metadata import PositionProvider
 from credlint.checks.retry.aws_calls import SdkRetries
 from credlint.checks.retry.conditions import Verdict
 from credlint.checks.retry.exceptions import Caught
-from credlint.checks.retry.pacing import Attempts, Delay
+from credlint.checks.retry.pacing import CONSTANT_DELAY, UNKNOWN_DELAY, Attempts, Delay
+from credlint.checks.retry.sdk_retries import is_absence_code
 
 LOOP, DECORATOR, RECURSION = "loop", "decorator", "recursion"
 
@@ -26,18 +27,19 @@ class HandlerRetry:
     verdict: Verdict
 
     @property
-    def specific_only(self) -> bool:
-        return not (self.caught.client_error or self.caught.botocore_error or self.caught.broad)
-
-    @property
     def retries_any_error(self) -> bool:
         """Retries codes it does not name (CL401/CL402)."""
-        return not self.specific_only and self.verdict.others
+        return self.verdict.others
 
     @property
     def retries_named_non_retryable(self) -> bool:
-        """An allow-list that holds codes or 4xx statuses botocore does not retry (CL403)."""
-        return not self.specific_only and not self.verdict.others and self.verdict.non_retryable
+        """Named codes, modeled classes or 4xx statuses botocore does not retry, and no others (CL403)."""
+        return not self.verdict.others and self.verdict.non_retryable
+
+    @property
+    def modeled_only(self) -> bool:
+        """Takes modeled classes alone (`except s3.exceptions.NoSuchKey`), no ClientError."""
+        return bool(self.caught.specific) and not (self.caught.takes_client_errors or self.caught.botocore_error)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class RetrySite:
     """A retry in the code, with every fact its explanation needs."""
 
     kind: str
-    label: str  # "for attempt in range(5)", "@retry (tenacity)", "recursive call to fetch()"
+    label: str  # "for attempt in range(5)", "@retry (tenacity)", "retry_call(...) (retry)", "recursive call to fetch()"
     where: str  # "fetch()" or "module level"
     node: cst.CSTNode
     line: int
@@ -59,12 +61,24 @@ class RetrySite:
     def retries_throttling(self) -> bool:
         return any(handler.verdict.retries_throttling for handler in self.handlers)
 
+    def waits_for_resource(self, handler: HandlerRetry) -> bool:
+        """A poll, not a retry: only codes of a missing resource (`NoSuchKey`, `ResourceNotFoundException`,
+        HTTP 404), a bounded number of attempts and a fixed interval (or a wait credlint cannot read,
+        such as a waiter's): the shape of botocore's own waiters (waiters-2.json `delay`, `maxAttempts`)."""
+        result = handler.verdict
+        return (
+            all(is_absence_code(code) for code in result.retried_codes)
+            and set(result.retried_statuses) <= {404}
+            and not self.attempts.unbounded
+            and self.delay.kind in (CONSTANT_DELAY, UNKNOWN_DELAY)
+        )
+
     @property
     def subject(self) -> str:
         if self.kind == LOOP:
             return f"Retry loop in {self.where}" if self.where != "module level" else "Retry loop at module level"
         if self.kind == DECORATOR:
-            return f"{self.label} in {self.where}" if self.label.startswith("for ") else f"{self.label} on {self.where}"
+            return f"{self.label} on {self.where}" if self.label.startswith("@") else f"{self.label} in {self.where}"
         return f"Recursive retry in {self.where}"
 
 

@@ -2,10 +2,11 @@
 while visiting a module, then hands each retry found to the rule's check.
 
 A retry is a loop around a `try` whose handler lets the loop go round again, a decorator from
-tenacity, backoff or retrying, or a handler that calls its own function again. What a handler
-retries is decided by evaluating its paths (which end in a retry, which in raise/return/break)
-on sample errors: codes it names, codes it does not name, and HTTP statuses. Conditions
-credlint cannot read make the answer "maybe", and "maybe" never produces a finding.
+tenacity, backoff, retrying or retry (or retry's retry_call), or a handler that calls its own
+function again. What a handler retries is decided by evaluating its paths (which end in a retry,
+which in raise/return/break) on sample errors: codes it names, codes it does not name, and HTTP
+statuses. Conditions credlint cannot read make the answer "maybe", and "maybe" never produces a
+finding.
 """
 
 from __future__ import annotations
@@ -86,6 +87,13 @@ class RetryRule(Rule):
         function = self._function()
         if function is not None and self._loop_depth[-1] == 0:
             self.index.tries.append((node, function))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # by name first: qualified names are looked up for these few calls only
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name == "retry_call":
+            self.index.retry_calls.append((node, self._function()))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:

@@ -50,6 +50,11 @@ _CLIENT_ERROR_WORDS = re.compile(
     r"Incompatible|Precondition|TooLarge|Unrecognized|SignatureDoesNotMatch|IncompleteSignature|OptInRequired|"
     r"NotEmpty|DoesNotExist|Violation|NotPermitted|AuthFailure|Incorrect|Mismatch"
 )
+# Codes of a resource that is not there (yet). ref. botocore 1.44.8 data/*/*/waiters-2.json: the
+# waiters poll through these (acceptors `"matcher": "error", "state": "retry"` on NoSuchEntity,
+# ResourceNotFoundException, InvalidInstanceID.NotFound, InvocationDoesNotExist; s3 ObjectExists and
+# BucketExists on status 404) at a fixed `delay` for at most `maxAttempts`.
+_ABSENCE_WORDS = re.compile(r"NoSuch|NotFound|DoesNotExist|NonExistent|^404$")
 # Codes quoted when a retry takes every error, to make "every ClientError" concrete.
 EXAMPLE_CLIENT_ERRORS = ("AccessDenied", "ValidationException", "ResourceNotFoundException")
 
@@ -84,6 +89,11 @@ def is_client_error_code(code: str, service: Optional[str]) -> bool:
     if NUMERIC_CODE.match(code):
         return 400 <= int(code) <= 499
     return bool(_CLIENT_ERROR_WORDS.search(code))
+
+
+def is_absence_code(code: str) -> bool:
+    """A code saying the resource is not there, which a waiter polls through until it appears."""
+    return bool(_ABSENCE_WORDS.search(code))
 
 
 def sdk_attempts(mode: str, service: Optional[str]) -> int:

@@ -1,5 +1,5 @@
 """Finding the retries of a module: loops around a try, handlers that call their own function
-again, and (from libraries.py) retry decorators."""
+again, and (from libraries.py) retry decorators and retry_call."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.syntax_children import code_children
-from credlint.checks.retry.aws_calls import SdkRetries, aws_calls, sdk_retries_of
+from credlint.checks.retry.aws_calls import SdkRetries, aws_requests, sdk_retries_of
 from credlint.checks.retry.conditions import CodeTest, Condition, Known, verdict
 from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader
 from credlint.checks.retry.exceptions import Caught, caught_by
-from credlint.checks.retry.libraries import decorator_sites
+from credlint.checks.retry.libraries import decorator_sites, retry_call_site
 from credlint.checks.retry.pacing import handler_delay, loop_attempts, loop_delay, recursion_attempts
 from credlint.checks.retry.paths import FALL, RETRY, PathContext
 from credlint.checks.retry.retry_site import LOOP, RECURSION, HandlerRetry, RetrySite, line_of, where_of
@@ -22,13 +22,17 @@ from credlint.checks.retry.syntax import Loop, ModuleIndex, source_of, statement
 
 
 def find_retries(owner: cst.MetadataDependent, index: ModuleIndex) -> Iterator[RetrySite]:
-    """Every retry of the module: loops, decorators and recursive handlers."""
+    """Every retry of the module: loops, decorators, retry_call and recursive handlers."""
     for loop, function in index.loops:
         site = _loop_site(owner, index, loop, function)
         if site is not None:
             yield site
     for function in index.decorated:
         yield from decorator_sites(owner, index, function)
+    for call, caller in index.retry_calls:
+        library_site = retry_call_site(owner, index, call, caller)
+        if library_site is not None:
+            yield library_site
     for try_node, function in index.tries:
         site = _recursion_site(owner, index, try_node, function)
         if site is not None:
@@ -60,11 +64,16 @@ def tries_in(block: Sequence[cst.CSTNode]) -> Iterator[tuple[cst.Try, Blocks, tu
 
 
 def _exits(nodes: Sequence[cst.CSTNode]) -> bool:
-    """Whether a block leaves the loop unconditionally (break or return at its own level)."""
+    """Whether a block leaves the loop when every call in it succeeds (break or return at its own
+    level, or in the body of a `with` or a later `try`)."""
     for node in nodes:
         if isinstance(node, (cst.Break, cst.Return)):
             return True
         if isinstance(node, cst.With) and _exits(statements(node.body)):
+            return True
+        if isinstance(node, cst.Try) and _exits(
+            [*statements(node.body), *(statements(node.orelse.body) if node.orelse else [])]
+        ):
             return True
     return False
 
@@ -114,7 +123,11 @@ def _leaves_after(blocks: Blocks, positions: tuple[int, ...]) -> bool:
 def _loop_site(
     owner: cst.MetadataDependent, index: ModuleIndex, loop: Loop, function: Optional[cst.FunctionDef]
 ) -> Optional[RetrySite]:
+    """The loop as a retry, with the handlers of every try statement in it that let it go round again."""
     body = statements(loop.body)
+    handlers: list[HandlerRetry] = []
+    clauses: list[cst.ExceptHandler] = []
+    layers: list[SdkRetries] = []
     for try_node, blocks, positions in tries_in(body):
         candidates = [(handler, caught_by(owner, handler.type)) for handler in try_node.handlers]
         if not any(caught.relevant for _, caught in candidates):
@@ -126,25 +139,28 @@ def _loop_site(
             exits_on_success |= _sets_loop_flag(success, loop.test)
         if not exits_on_success or not _same_call_each_time(loop, try_node):
             continue
-        calls = aws_calls(owner, index, statements(try_node.body))
-        sdk = sdk_retries_of(owner, calls)
-        handlers = _handler_retries(
-            owner, index, function, candidates, bool(calls), sdk, fall_retries=not leaves_after, recursion=None
+        requests = aws_requests(owner, index, statements(try_node.body))
+        try_sdk = sdk_retries_of(owner, requests)
+        found = _handler_retries(
+            owner, index, function, candidates, bool(requests), try_sdk, fall_retries=not leaves_after, recursion=None
         )
-        if not handlers:
-            continue
-        return RetrySite(
-            kind=LOOP,
-            label=loop_header(loop),
-            where=where_of(function),
-            node=loop,
-            line=line_of(owner, loop),
-            handlers=tuple(handlers),
-            attempts=loop_attempts(owner, loop, [handler for handler, _ in candidates]),
-            delay=loop_delay(owner, loop),
-            sdk=sdk,
-        )
-    return None
+        if found:
+            handlers.extend(found)
+            clauses.extend(handler for handler, _ in candidates)
+            layers.append(try_sdk)
+    if not handlers:
+        return None
+    return RetrySite(
+        kind=LOOP,
+        label=loop_header(loop),
+        where=where_of(function),
+        node=loop,
+        line=line_of(owner, loop),
+        handlers=tuple(handlers),
+        attempts=loop_attempts(owner, loop, clauses),
+        delay=loop_delay(owner, loop),
+        sdk=next((layer for layer in layers if layer.service is not None), layers[0]),
+    )
 
 
 def loop_header(loop: Loop) -> str:
@@ -228,7 +244,7 @@ def _handler_retries(
         if not caught.takes_client_errors:
             # BotoCoreError has no code; specific classes retry only their own code
             prior.append((CodeTest(frozenset(caught.specific)), True) if caught.specific else (Known(True), True))
-        result = verdict([(*prior, *conditions) for conditions in retry_paths], sdk.service)
+        result = verdict([(*prior, *conditions) for conditions in retry_paths], caught.service or sdk.service)
         found.append(HandlerRetry(handler.type or handler, caught, result))
     return found
 
@@ -248,10 +264,10 @@ def _recursion_site(
     ]
     if not recursive_calls:
         return None
-    calls = aws_calls(owner, index, statements(try_node.body))
-    sdk = sdk_retries_of(owner, calls)
+    requests = aws_requests(owner, index, statements(try_node.body))
+    sdk = sdk_retries_of(owner, requests)
     handlers = _handler_retries(
-        owner, index, function, candidates, bool(calls), sdk, fall_retries=False, recursion=function.name.value
+        owner, index, function, candidates, bool(requests), sdk, fall_retries=False, recursion=function.name.value
     )
     if not handlers:
         return None

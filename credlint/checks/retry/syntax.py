@@ -110,6 +110,7 @@ class ModuleIndex:
     loops: list[tuple[Loop, Optional[cst.FunctionDef]]] = field(default_factory=list)
     decorated: list[cst.FunctionDef] = field(default_factory=list)
     tries: list[tuple[cst.Try, cst.FunctionDef]] = field(default_factory=list)  # not inside a loop
+    retry_calls: list[tuple[cst.Call, Optional[cst.FunctionDef]]] = field(default_factory=list)  # `retry_call(f, ...)`
 
     def function(self, name: str) -> Optional[cst.FunctionDef]:
         found = self.functions.get(name, [])
