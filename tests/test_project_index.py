@@ -23,6 +23,8 @@ EXPECTED = {
     ("shop/settings.py", 7, "CL101"),  # passed to boto3.client('s3') in shop/handlers.py
     ("shop/settings.py", 8, "CL102"),  # found only through that use: its name says nothing
     ("jobs/audit.py", 10, "CL301"),  # boto3.client(QUEUE_SERVICE): 'sqs', bound in shop/settings.py
+    ("jobs/sync.py", 19, "CL403"),  # shop.utils.is_transient lets AccessDenied through
+    ("jobs/sync.py", 35, "CL402"),  # shop.utils.is_any_client_error checks no code
 }
 
 
@@ -58,7 +60,14 @@ def test_the_project_gives_exactly_its_findings(tmp_path: Path) -> None:
 
 def test_one_file_on_its_own_sees_the_rest_of_its_project(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    for path in ("shop/aws.py", "shop/settings.py", "shop/handlers.py", "jobs/report.py", "jobs/audit.py"):
+    for path in (
+        "shop/aws.py",
+        "shop/settings.py",
+        "shop/handlers.py",
+        "jobs/report.py",
+        "jobs/audit.py",
+        "jobs/sync.py",
+    ):
         expected = {place for place in EXPECTED if place[0] == path}
         assert places(findings(project, "--no-cache", path)) == expected, path
 
@@ -153,6 +162,15 @@ def write_files(tmp_path: Path, files: dict[str, str]) -> list[tuple[Path, bytes
     return sources
 
 
+def test_an_edited_predicate_reaches_the_retries_that_import_it_through_the_cache(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert ("jobs/sync.py", 19, "CL403") in places(findings(project, "jobs/sync.py"))
+    utils = project / "shop" / "utils.py"
+    utils.write_text(utils.read_text().replace('("Throttling", "AccessDenied")', '("Throttling", "SlowDown")'))
+    assert ("jobs/sync.py", 19, "CL403") not in places(findings(project, "jobs/sync.py"))
+    assert ("jobs/sync.py", 19, "CL403") not in places(findings(project, "."))
+
+
 def index_of(tmp_path: Path, files: dict[str, str]) -> ProjectIndex:
     return ProjectIndex(tmp_path, write_files(tmp_path, files))
 
@@ -241,6 +259,40 @@ def test_an_overriding_method_hides_the_base_factory(tmp_path: Path) -> None:
         },
     )
     assert sites_of(index, tmp_path / "base.py") == ["self.client('sqs')"]
+
+
+def test_a_factory_method_called_on_an_instance_is_reached(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "aws.py": "import boto3\nclass Clients:\n    def client(self, service, region=None):\n"
+            "        return boto3.client(service, region_name=region)\n",
+            "use.py": """
+                import aws
+                from aws import Clients
+                shared = Clients()
+                def made_here():
+                    Clients().client('sqs')
+                    clients = aws.Clients()
+                    clients.client('sns')
+                def at_module_level():
+                    shared.client('lambda')
+                def a_parameter(shared):
+                    shared.client('kinesis')
+                def bound_twice():
+                    clients = Clients()
+                    clients = None
+                    clients.client('ec2')
+                def with_a_region():
+                    Clients().client('ecs', 'eu-west-1')
+            """,
+        },
+    )
+    assert sorted(sites_of(index, tmp_path / "aws.py")) == [
+        "Clients().client('sqs')",
+        "clients.client('sns')",
+        "shared.client('lambda')",
+    ]
 
 
 def test_names_from_outside_the_project_stay_unknown(tmp_path: Path) -> None:
@@ -390,3 +442,31 @@ def test_a_module_read_for_its_constants_is_stamped_in_the_kept_index(tmp_path: 
     assert places(findings(tmp_path, "run.py")) == {("run.py", 3, "CL301")}
     (tmp_path / "names.py").write_text("QUEUE = 'iam'\n")
     assert places(findings(tmp_path, "run.py")) == {("run.py", 3, "CL302")}
+
+
+def test_predicates_are_taken_from_the_module_an_import_names(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/checks.py": "def is_throttled(e):\n    return True\n\nTHROTTLED = 1\n",
+            "run.py": """
+                import boto3
+                from botocore.exceptions import ClientError
+                from app import checks
+                from app.checks import is_throttled, THROTTLED
+                from outside import is_fatal
+                def call(s3):
+                    try:
+                        s3.get_object()
+                    except ClientError as error:
+                        if not is_throttled(error) or is_fatal(error) or checks.is_throttled(error):
+                            raise
+                        THROTTLED(error)
+            """,
+        },
+    )
+    assert [(f.written, f.name, f.place) for f in view_of(index, tmp_path / "run.py").predicates] == [
+        ("checks.is_throttled", "is_throttled", "app/checks.py:1"),
+        ("is_throttled", "is_throttled", "app/checks.py:1"),
+    ]

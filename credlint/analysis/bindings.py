@@ -10,7 +10,7 @@ import libcst as cst
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.binding_table import BindingTableProvider
-from credlint.analysis.name_scopes import Binding, NameScope
+from credlint.analysis.name_scopes import Binding, ImportBinding, NameScope
 
 MAX_RESOLUTION_DEPTH = 6
 
@@ -28,6 +28,15 @@ def bindings_of(owner: cst.MetadataDependent, name: cst.Name) -> set[Binding]:
     """Every binding of the name its scope can see, wherever in the scope it is made."""
     scope = scope_of(owner, name)
     return scope[name.value] if scope is not None else set()
+
+
+def bound_by_module_import(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:
+    """Whether a name, or the name an attribute chain starts from, is bound only by imports at
+    module level: then another module of the project may define it (project/index.py)."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    bindings = bindings_of(owner, expr) if isinstance(expr, cst.Name) else set()
+    return bool(bindings) and all(isinstance(b, ImportBinding) and b.scope is b.scope.module for b in bindings)
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:

@@ -17,8 +17,16 @@ from typing import Any, Optional, Union
 from credlint import cache
 from credlint.config import ConfigFinder
 from credlint.discovery import python_modules
-from credlint.project.index import ProjectIndex, python_sources, read_python_source
-from credlint.project.view import CallSite, ConstantReach, FactoryReach, ImportedValue, ProjectView
+from credlint.project.index import ProjectIndex
+from credlint.project.reading import python_sources, read_python_source
+from credlint.project.view import (
+    CallSite,
+    ConstantReach,
+    FactoryReach,
+    ImportedFunction,
+    ImportedValue,
+    ProjectView,
+)
 
 Stamps = list[tuple[str, int, int]]  # path, st_mtime_ns, st_size
 _WALK_FILES = ("", ".gitignore", "pyproject.toml")  # a directory itself, and what decides its walk
@@ -99,11 +107,12 @@ def _kept_views(directory: str, key: str) -> Optional[dict[str, ProjectView]]:
 
 
 def _view_from(data: list[Any]) -> ProjectView:
-    factories, constants, imported = data
+    factories, constants, imported, predicates = data
     return ProjectView(
         tuple(
             FactoryReach(line, region, tuple(CallSite(*site) for site in sites)) for line, region, sites in factories
         ),
         tuple(ConstantReach(*reach) for reach in constants),
         tuple(ImportedValue(*value) for value in imported),
+        tuple(ImportedFunction(*function) for function in predicates),
     )

@@ -1,29 +1,36 @@
-"""The project index: which of the checked modules' definitions other modules reach, found in
-one cheap pass.
+"""The project index: which of the checked modules' definitions other modules reach, and what
+the checked modules take from others, found in one cheap pass.
 
-Only a checked file's own definitions can change its findings, so only checked files are looked
-at for definitions: a client factory (a boto3 client call whose service or region is a
-parameter) or a credential constant. Most files are never parsed: a checked file is read with
-`ast` only when its bytes may hold one, and the rest of the project is read only when some
-checked file does, and then parsed only where its bytes name what was found.
+A checked file's findings change only with its own definitions and what it imports. So only
+checked files are looked at for definitions (a client factory: a boto3 client call whose service
+or region is a parameter; a credential constant) and for imported names that matter (a client's
+service, a retry predicate). Most files are never parsed: a checked file is read with `ast` only
+when its bytes may hold one of these; the rest of the project is walked only when some checked
+file defines something, and then parsed only where its bytes name what was found; a module a
+checked file imports from is read directly.
 """
 
 from __future__ import annotations
 
 import ast
 import itertools
-import os
-import re
-import stat
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Optional
 
 from credlint.config import DEFAULT_MAX_FILE_SIZE
 from credlint.prefilter import FileProbe
+from credlint.project.byte_gates import (
+    client_calls,
+    credential_shaped,
+    factory_client_lines,
+    may_define_constant,
+    may_take_imported_predicate,
+)
 from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, module_name_of
+from credlint.project.reading import read_python_source
 from credlint.project.summary import (
     DEFAULT_NONE,
     REQUIRED,
@@ -31,48 +38,26 @@ from credlint.project.summary import (
     Factory,
     ModuleSummary,
     dotted,
+    function_digest,
     is_service_name,
     may_set_region,
+    read_imported_predicates,
     read_imported_services,
     read_uses,
     summarise,
 )
-from credlint.project.view import CallSite, ConstantReach, FactoryReach, ImportedValue, ProjectView
-from credlint.secrets import (
-    ACCESS_KEY_PREFIXES,
-    find_access_key_ids,
-    looks_like_secret_access_key,
-    looks_like_session_token,
+from credlint.project.view import (
+    CallSite,
+    ConstantReach,
+    FactoryReach,
+    ImportedFunction,
+    ImportedValue,
+    ProjectView,
 )
 
-# An assignment of a quoted run of base64: where a credential constant's bytes stand. A regex that
-# starts with `=` skips ahead fast; whether the target starts its line is checked after.
-_ASSIGNED_RUN = re.compile(rb"""=[ \t]*[rRbBuU]{0,2}["']([A-Za-z0-9/+=]{16,})["']""")
-# A def's parameter whose name says region, defaulting to None: a factory's region comes through it.
-_REGION_PARAMETER = re.compile(rb"region\w*\s*(?::[^=,)\n]*)?=\s*None")
-_CLIENT_CALLS = (b"client(", b"resource(")
-_STRING_PREFIX_LENGTH = 2  # rb'', f'' ...
-_SDK_BYTES = (b"boto3", b"aioboto3")
-# ref. secrets.py: a secret key has 40 characters (41 for the STS pages' example), a token 100 or more.
-_SECRET_LENGTHS = (40, 41)
-_MIN_TOKEN_LENGTH = 100
-_KEY_PREFIXES = (*ACCESS_KEY_PREFIXES, "A3T")
 _SELF_NAMES = ("self", "cls")
 MAX_CLASS_DEPTH = 8
 MAX_REEXPORTS = 4  # `from .aws import make_client` in a package's __init__.py, and so on
-
-
-def credential_shaped(text: str) -> bool:
-    """A constant worth following: it has the shape one of the CL1xx rules reports. Lengths and
-    prefixes are judged first: the rules' patterns and entropy load detect-secrets."""
-    length = len(text)
-    if length not in _SECRET_LENGTHS and length < _MIN_TOKEN_LENGTH and not any(key in text for key in _KEY_PREFIXES):
-        return False
-    return bool(
-        any(True for _ in find_access_key_ids(text))
-        or looks_like_secret_access_key(text)
-        or looks_like_session_token(text)
-    )
 
 
 class ProjectIndex:
@@ -94,15 +79,18 @@ class ProjectIndex:
         checked_files = dict(checked)
         self._summaries: dict[Path, ModuleSummary] = {}
         self._trees: dict[Path, ast.Module] = {}
+        self._sources: dict[Path, bytes] = {}
         for path, source in checked_files.items():
-            calls = _client_calls(source)
-            client_lines = _factory_client_lines(source, calls)
+            names_sdk = b"boto" in source  # boto3, aioboto3, botocore
+            calls = client_calls(source) if names_sdk else []
+            client_lines = factory_client_lines(source, calls)
             # A name for a service, in a module that imports: maybe another module's constant.
             names_service = b"import" in source and any(named for _, named in calls)
-            if client_lines or names_service or _may_define_constant(source):
+            takes_predicate = names_sdk and may_take_imported_predicate(source)
+            if client_lines or names_service or takes_predicate or may_define_constant(source):
                 self._parse(path, source, client_lines)
-            if names_service and path in self._summaries:
-                self._read_imported_services(path)
+            if path in self._summaries:
+                self._read_imports_used(path, names_service, takes_predicate)
         wanted = self._exported_names(checked_files)
         if wanted:
             names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
@@ -116,7 +104,7 @@ class ProjectIndex:
         self._table = ModuleTable((path, summary.name) for path, summary in self._summaries.items())
         self._sets_region: dict[Path, bool] = {}
         self._views = self._resolve()
-        del self._trees
+        del self._trees, self._sources
 
     @property
     def views(self) -> Mapping[Path, ProjectView]:
@@ -125,15 +113,20 @@ class ProjectIndex:
 
     def _parse(self, path: Path, source: bytes, client_lines: frozenset[int] = frozenset()) -> None:
         tree = FileProbe(source).tree
+        self._sources[path] = source
         if tree is not None:
             self._trees[path] = tree
             self._summaries[path] = summarise(tree, module_name_of(path), client_lines)
 
-    def _read_imported_services(self, path: Path) -> None:
-        """The client calls' imported service names, and the modules that bind them."""
+    def _read_imports_used(self, path: Path, names_service: bool, takes_predicate: bool) -> None:
+        """The imported names a checked module's client calls take as their service, or its
+        retries as their predicate, and the modules that bind them."""
         summary = self._summaries[path]
-        read_imported_services(summary, self._trees[path])
-        for _, written in summary.imported_services:
+        if names_service:
+            read_imported_services(summary, self._trees[path])
+        if takes_predicate:
+            read_imported_predicates(summary, self._trees[path])
+        for written in {*(written for _, written in summary.imported_services), *summary.imported_predicates}:
             head, _, rest = written.partition(".")
             module, attribute = summary.imports[head]
             parts = [*module.split("."), *([attribute] if attribute else []), *(rest.split(".") if rest else [])]
@@ -143,7 +136,7 @@ class ProjectIndex:
     def _load(self, module: str, name: str, importer: ModuleName, hops: int) -> None:
         """Summarise the project's module that binds name, following re-exports."""
         found = self._module_summary(module, importer)
-        if found is None or name in found.constants or hops >= MAX_REEXPORTS:
+        if found is None or name in found.constants or name in found.functions or hops >= MAX_REEXPORTS:
             return
         if name in found.imports:
             module, attribute = found.imports[name]
@@ -193,8 +186,9 @@ class ProjectIndex:
                     reach = ConstantReach(name, line, argument.parameter, argument.link, argument.target, place)
                     constants[defining].append(reach)
         imported = {path: values for path in self._summaries if (values := self._imported_values(path))}
+        predicates = {path: used for path in self._summaries if (used := self._imported_functions(path))}
         views: dict[Path, ProjectView] = {}
-        for path in {*(path for path, _ in sites), *constants, *imported}:
+        for path in {*(path for path, _ in sites), *constants, *imported, *predicates}:
             summary = self._summaries[path]
             factories = tuple(
                 FactoryReach(
@@ -206,7 +200,7 @@ class ProjectIndex:
                 if sites.get((path, qualname))
             )
             reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.target_place)))
-            views[path] = ProjectView(factories, reaches, imported.get(path, ()))
+            views[path] = ProjectView(factories, reaches, imported.get(path, ()), predicates.get(path, ()))
         return views
 
     def _imported_values(self, path: Path) -> tuple[ImportedValue, ...]:
@@ -219,6 +213,21 @@ class ProjectIndex:
                 module, _, bound, text = constant
                 found.append(ImportedValue(written, line, text, f"{self._display(module)}:{bound}"))
         return tuple(sorted(set(found), key=lambda value: (value.line, value.written)))
+
+    def _imported_functions(self, path: Path) -> tuple[ImportedFunction, ...]:
+        """The other modules' functions a module's retries may take as their predicate."""
+        summary = self._summaries[path]
+        found: list[ImportedFunction] = []
+        for written in summary.imported_predicates:
+            target = self._target(path, summary, written)
+            if target is None or target[0] == path or target[1] not in self._summaries[target[0]].functions:
+                continue
+            module, name = target
+            first, last = self._summaries[module].functions[name]
+            digest = function_digest(self._sources[module], first, last)
+            place = f"{self._display(module)}:{first}"
+            found.append(ImportedFunction(written, name, str(module), first, digest, place))
+        return tuple(sorted(found, key=lambda function: function.written))
 
     def _display(self, path: Path) -> str:
         try:
@@ -239,7 +248,7 @@ class ProjectIndex:
                 return None
             module, name = target
             found = self._summaries[module]
-            if name not in found.imports or name in found.factories or name in found.constants:
+            if name not in found.imports or name in found.constants or name in found.functions:
                 return target
             target = self._written_target(module, found, name)
         return target
@@ -263,6 +272,10 @@ class ProjectIndex:
         head, _, method = call.callee.partition(".")
         if head in _SELF_NAMES and "." not in method and call.enclosing_class is not None:
             return self._method_factory(path, call.enclosing_class, method, 0)
+        made, instance, method = call.callee.rpartition("().")
+        if instance:  # a method called on an instance: `Clients().client`, `clients.client`
+            target = self._target(path, summary, made)
+            return self._method_factory(*target, method, 0) if target is not None else None
         target = self._target(path, summary, call.callee)
         if target is None:
             return None
@@ -314,7 +327,7 @@ class ProjectIndex:
                 return None
         if factory.forwards_keywords and any(name not in factory.positional for name in given):
             return None  # a keyword that goes on to the client: region_name=, config=...
-        label = f"{call.callee}({service!r})"
+        label = f"{call.written}({service!r})"
         return CallSite(self._display(path), call.node.lineno, label, service)
 
     def _fold(self, path: Path, summary: ModuleSummary, value: ast.expr) -> Optional[str]:
@@ -340,56 +353,6 @@ class ProjectIndex:
         return (*target, *constant) if constant is not None else None
 
 
-def _client_calls(source: bytes) -> list[tuple[int, bool]]:
-    """Where each client and resource call of a file that names the SDK opens, and whether a name
-    (not a string) follows as its service. bytes.find rather than a regex: the words are frequent."""
-    if not any(word in source for word in _SDK_BYTES):
-        return []
-    calls: list[tuple[int, bool]] = []
-    for word in _CLIENT_CALLS:
-        found = source.find(word)
-        while found >= 0:
-            before = source[found - 1 : found]
-            if not (before.isalnum() or before == b"_"):
-                calls.append((found, _name_follows(source, found + len(word))))
-            found = source.find(word, found + 1)
-    return sorted(calls)
-
-
-def _factory_client_lines(source: bytes, calls: list[tuple[int, bool]]) -> frozenset[int]:
-    """Where the client calls of a file that may define a factory stand: one with a name for its
-    service, or a parameter named for a region defaulting to None, makes it one."""
-    named_service = any(named for _, named in calls)
-    if not calls or not (named_service or (b"region" in source and _REGION_PARAMETER.search(source))):
-        return frozenset()
-    lines, line, counted = set(), 1, 0
-    for offset, _ in calls:
-        line += source.count(b"\n", counted, offset)
-        counted = offset
-        lines.add(line)
-    return frozenset(lines)
-
-
-def _name_follows(source: bytes, start: int) -> bool:
-    while source[start : start + 1] in (b" ", b"\t", b"\n", b"\r"):
-        start += 1
-    end = start
-    while source[end : end + 1].isalpha() and end - start < _STRING_PREFIX_LENGTH:
-        end += 1
-    first = source[start : start + 1]
-    return (first.isalpha() or first == b"_") and source[end : end + 1] not in (b'"', b"'")
-
-
-def _may_define_constant(source: bytes) -> bool:
-    """A module-level assignment of a string of a credential's shape, judged on its bytes."""
-    for match in _ASSIGNED_RUN.finditer(source):
-        line_start = source.rfind(b"\n", 0, match.start()) + 1
-        first = source[line_start : line_start + 1]
-        if (first.isalpha() or first == b"_") and credential_shaped(match.group(1).decode()):
-            return True
-    return False
-
-
 def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]]:
     """The call's arguments by the factory's parameter names; None when *args or **kwargs hide some."""
     given: dict[str, ast.expr] = {}
@@ -402,23 +365,3 @@ def _arguments(call: ast.Call, factory: Factory) -> Optional[dict[str, ast.expr]
             return None
         given[keyword.arg] = keyword.value
     return given
-
-
-def python_sources(paths: Iterable[Path], max_size: int) -> Iterator[tuple[Path, bytes]]:
-    """The bytes of each regular file no larger than max_size; the run reports the others."""
-    for path in paths:
-        source = read_python_source(path, max_size)
-        if source is not None:
-            yield path, source
-
-
-def read_python_source(path: Path, max_size: int) -> Optional[bytes]:
-    """A regular file's bytes, None for anything else or anything larger than max_size. Opened
-    without blocking and checked before reading, as api.read_file does: a FIFO must not stall."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as handle:
-            status = os.fstat(descriptor)
-            return handle.read() if stat.S_ISREG(status.st_mode) and status.st_size <= max_size else None
-    except OSError:
-        return None

@@ -9,13 +9,15 @@ clients a region from the environment.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from pathlib import Path
+from typing import Optional, TypeVar, Union
 
 from credlint.lambda_handlers import is_lambda_handler
-from credlint.prefilter import walk_tree
+from credlint.prefilter import FileProbe, walk_tree
 from credlint.project.module_names import ModuleName, imported_module
 
 CLIENT_METHODS = frozenset({"client", "resource"})
@@ -31,8 +33,14 @@ REGION_VARIABLE = "AWS_DEFAULT_REGION"
 # an explanation quotes, so nothing else written there (a key passed by mistake) is ever printed.
 _SERVICE_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# Words of the retry libraries' callables that take a predicate: tenacity's retry and
+# retry_if_exception, backoff's on_exception, retrying's Retrying, the retry package's retry_call.
+_RETRY_LIBRARY_WORDS = ("retry", "on_exception", "on_predicate")
 
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+Scope = TypeVar("Scope", ast.ClassDef, FunctionNode)
+
+DIGEST_LENGTH = 16
 REQUIRED = "required"
 DEFAULT_NONE = "none"
 DEFAULT_VALUE = "value"
@@ -68,8 +76,9 @@ class CallOf:
     """A call that may reach a factory of another module (or this one)."""
 
     node: ast.Call
-    callee: str  # as written: "make_client", "aws.make_client", "self.client"
+    callee: str  # "make_client", "aws.make_client", "self.client"; on an instance, "Clients().client"
     enclosing_class: Optional[str]
+    written: str  # the callee as written: "clients.client" for an instance's method too
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,7 @@ class ModuleSummary:
     imports: dict[str, tuple[str, Optional[str]]] = field(default_factory=dict)  # local -> (module, attribute)
     constants: dict[str, tuple[int, str]] = field(default_factory=dict)  # string constants: line, text
     bound: set[str] = field(default_factory=set)  # names assigned at module level
+    functions: dict[str, tuple[int, int]] = field(default_factory=dict)  # first (decorators too) and last line
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
     methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
     factories: dict[str, Factory] = field(default_factory=dict)
@@ -96,6 +106,23 @@ class ModuleSummary:
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
     # Imported names (or their attributes) a client call takes as its service: line, name.
     imported_services: list[tuple[int, str]] = field(default_factory=list)
+    # Imported names a retry may take as its predicate: called in an except clause with the error,
+    # or given to a retry library (`retry=retry_if_exception(is_retryable)`).
+    imported_predicates: set[str] = field(default_factory=set)
+
+
+def function_digest(source: bytes, first: int, last: int) -> str:
+    """A short digest of a function's text, lines first to last: its users' cached results
+    follow its edits."""
+    return hashlib.sha256(b"\n".join(source.splitlines()[first - 1 : last])).hexdigest()[:DIGEST_LENGTH]
+
+
+def module_function_digest(source: bytes, name: str) -> Optional[str]:
+    """The digest of the module-level function called name, None when there is none."""
+    tree = FileProbe(source).tree
+    summary = summarise(tree, ModuleName("", Path(), False)) if tree is not None else None
+    lines = summary.functions.get(name) if summary is not None else None
+    return function_digest(source, *lines) if lines is not None else None
 
 
 def is_service_name(text: str) -> bool:
@@ -140,6 +167,8 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
                 summary.constants.pop(target.id, None)  # bound twice: no constant
             summary.bound.add(target.id)
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        first = min([statement.lineno, *(decorator.lineno for decorator in statement.decorator_list)])
+        summary.functions[statement.name] = (first, statement.end_lineno or statement.lineno)
         if _holds_line(statement, client_lines):
             _note_factory(summary, statement, statement.name, method=False)
     elif isinstance(statement, ast.ClassDef):
@@ -268,15 +297,67 @@ def _factory_call(
 
 
 def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[str]) -> None:
-    """The calls whose callee ends in one of callee_names, and the names passed as credentials."""
+    """The calls whose callee ends in one of callee_names, and the names passed as credentials.
+    A method called on an instance is written with its class: `Clients().client`."""
     nodes = list(walk_tree(tree))
     classes = [node for node in nodes if isinstance(node, ast.ClassDef)]
+    functions = [node for node in nodes if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    instances: dict[Optional[FunctionNode], dict[str, Optional[str]]] = {}
     for call in (node for node in nodes if isinstance(node, ast.Call)):
-        callee = dotted(call.func)
+        written = callee = dotted(call.func)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in callee_names:
+            receiver = call.func.value
+            made = dotted(receiver.func) if isinstance(receiver, ast.Call) else None
+            if isinstance(receiver, ast.Name):
+                made = _instance_of(instances, (_innermost(functions, call.lineno), None), tree, receiver.id)
+            if made is not None:
+                callee = f"{made}().{call.func.attr}"  # Clients().client("sqs"), clients.client("sqs")
         if callee is not None and callee.rpartition(".")[2] in callee_names:
-            summary.calls.append(CallOf(call, callee, _innermost_class(classes, call.lineno)))
+            enclosing = _innermost(classes, call.lineno)
+            summary.calls.append(CallOf(call, callee, enclosing.name if enclosing else None, written or callee))
         if call.keywords:
-            _note_credential_arguments(summary, call, callee)
+            _note_credential_arguments(summary, call, dotted(call.func))
+
+
+def _instance_of(
+    instances: dict[Optional[FunctionNode], dict[str, Optional[str]]],
+    scopes: tuple[Optional[FunctionNode], None],
+    tree: ast.Module,
+    name: str,
+) -> Optional[str]:
+    """What a name read in a function holds when it is an instance (`clients = Clients()`): bound
+    in the function, or else at module level. Scopes: the function (None at module level), then
+    the module."""
+    for scope in scopes:
+        if scope not in instances:
+            instances[scope] = _instances(scope or tree)
+        if name in instances[scope]:
+            return instances[scope][name]
+    return None
+
+
+def _instances(scope: Union[ast.Module, FunctionNode]) -> dict[str, Optional[str]]:
+    """The names a scope binds: to what a call of a named callable made when bound once so
+    (`clients = Clients()`), to None when bound any other way, or twice."""
+    made: dict[str, str] = {}
+    stores: dict[str, int] = {}
+    pending: list[ast.AST] = list(scope.body)
+    if not isinstance(scope, ast.Module):
+        arguments = scope.args
+        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+            stores[arg.arg] = 2
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            callee = dotted(node.value.func) if isinstance(node.value, ast.Call) else None
+            if callee is not None:
+                made[node.targets[0].id] = callee
+        pending.extend(ast.iter_child_nodes(node))
+    return {name: made.get(name) if count == 1 else None for name, count in stores.items()}
 
 
 def read_imported_services(summary: ModuleSummary, tree: ast.Module) -> None:
@@ -293,10 +374,38 @@ def read_imported_services(summary: ModuleSummary, tree: ast.Module) -> None:
             summary.imported_services.append((call.lineno, written))
 
 
-def _innermost_class(classes: list[ast.ClassDef], line: int) -> Optional[str]:
-    """The class whose body holds the line, the innermost when classes nest."""
-    holding = [node for node in classes if node.lineno <= line <= (node.end_lineno or node.lineno)]
-    return max(holding, key=lambda node: node.lineno).name if holding else None
+def read_imported_predicates(summary: ModuleSummary, tree: ast.Module) -> None:
+    """The imported names a retry may take as its predicate: called in an except clause with the
+    caught error, or passed to a retry library's call (`retry_if_exception(is_retryable)`)."""
+    for node in walk_tree(tree):
+        if isinstance(node, ast.ExceptHandler) and node.name is not None:
+            for call in (inner for inner in ast.walk(node) if isinstance(inner, ast.Call)):
+                if any(node.name in _names_in(arg) for arg in [*call.args, *(k.value for k in call.keywords)]):
+                    _note_imported(summary, call.func)
+        elif isinstance(node, ast.Call) and _is_retry_library_call(node):
+            for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                _note_imported(summary, value)
+
+
+def _names_in(node: ast.expr) -> set[str]:
+    return {inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name)}
+
+
+def _is_retry_library_call(call: ast.Call) -> bool:
+    callee = (dotted(call.func) or "").rpartition(".")[2].lower()
+    return any(word in callee for word in _RETRY_LIBRARY_WORDS)
+
+
+def _note_imported(summary: ModuleSummary, node: ast.expr) -> None:
+    written = dotted(node)
+    if written is not None and written.partition(".")[0] in summary.imports:
+        summary.imported_predicates.add(written)
+
+
+def _innermost(nodes: Sequence[Scope], line: int) -> Optional[Scope]:
+    """The class or function whose body holds the line, the innermost when they nest."""
+    holding = [node for node in nodes if node.lineno <= line <= (node.end_lineno or node.lineno)]
+    return max(holding, key=lambda node: node.lineno) if holding else None
 
 
 def _note_credential_arguments(summary: ModuleSummary, call: ast.Call, callee: Optional[str]) -> None:

@@ -1,5 +1,6 @@
 """What the project index tells one module, delivered with the file's settings: who reaches its
-own definitions, and the services its client calls take from other modules' constants.
+own definitions, the services its client calls take from other modules' constants, and the
+functions of other modules its retries may take as predicates.
 
 Only facts its findings depend on travel, so a file's cached result changes exactly when
 something elsewhere in the project changes what its findings say.
@@ -56,12 +57,25 @@ class ImportedValue:
 
 
 @dataclass(frozen=True)
+class ImportedFunction:
+    """Another module's function that this module's retries may take as their predicate."""
+
+    written: str  # as this module writes it: "is_retryable", "utils.is_retryable"
+    name: str  # as the defining module names it
+    path: str  # the defining file, as the run names it
+    line: int  # its first line, decorators included
+    digest: str  # of its text: an edit changes this module's view, and so its cached result
+    place: str  # "shop/utils.py:5", relative to the project root
+
+
+@dataclass(frozen=True)
 class ProjectView:
     """Everything the project index knows that this module's findings depend on."""
 
     factories: tuple[FactoryReach, ...] = ()
     constants: tuple[ConstantReach, ...] = ()
     imported: tuple[ImportedValue, ...] = ()
+    predicates: tuple[ImportedFunction, ...] = ()
 
     @property
     def lines(self) -> frozenset[int]:
@@ -71,7 +85,7 @@ class ProjectView:
         return frozenset([*lines, *(value.line for value in self.imported)])
 
     def __bool__(self) -> bool:
-        return bool(self.factories or self.constants or self.imported)
+        return bool(self.factories or self.constants or self.imported or self.predicates)
 
 
 NO_PROJECT_VIEW = ProjectView()

@@ -14,9 +14,8 @@ from typing import Optional
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, bound_values, qualified_names
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_by_module_import, bound_values, qualified_names
 from credlint.analysis.literals import fold_string
-from credlint.analysis.name_scopes import ImportBinding
 from credlint.analysis.sdk import (
     PARAMETERS,
     SESSION,
@@ -200,15 +199,8 @@ def imported_value(
     if not imported or not isinstance(expr, (cst.Name, cst.Attribute)):
         return None
     value = imported.get(get_full_name_for_node(expr) or "")
-    head: cst.BaseExpression = expr
-    while isinstance(head, cst.Attribute):
-        head = head.value
-    if value is None or not isinstance(head, cst.Name):
-        return None
-    bindings = bindings_of(owner, head)
-    # Bound only by imports at module level: a local of the same name is something else.
-    module_imports = all(isinstance(b, ImportBinding) and b.scope is b.scope.module for b in bindings)
-    return value if bindings and module_imports else None
+    # Bound only by an import at module level: a local of the same name is something else.
+    return value if value is not None and bound_by_module_import(owner, expr) else None
 
 
 def gives_value(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0) -> bool:

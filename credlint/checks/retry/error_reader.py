@@ -24,8 +24,9 @@ from credlint.checks.retry.conditions import (
     StatusTest,
 )
 from credlint.checks.retry.exceptions import caught_by, instance_test
+from credlint.checks.retry.imported_helpers import imported_helper
 from credlint.checks.retry.paths import FALL, RETRY, RETURN, STOP, Path, PathContext
-from credlint.checks.retry.syntax import FunctionNode, ModuleIndex, int_value, names_read, statements, walk
+from credlint.checks.retry.syntax import FunctionNode, Helper, ModuleIndex, int_value, names_read, statements, walk
 from credlint.checks.retry.values import ValueReader
 
 EXCEPTION, RESPONSE, ERROR, METADATA, CODE, STATUS, STATUS_TEXT, TEXT = (
@@ -162,13 +163,14 @@ class ErrorReader(ValueReader):
 
     def _returned_role(self, call: cst.Call, depth: int) -> Optional[str]:
         """`client_error_code(e)` for `client_error_code = lambda e: e.response["Error"]["Code"]`."""
-        function = self.resolve_callable(call.func)
-        if function is None or self.depth >= MAX_HELPER_DEPTH:
+        helper = self.resolve_callable(call.func)
+        if helper is None or self.depth >= MAX_HELPER_DEPTH:
             return None
+        function = helper.function
         roles = self.argument_roles(function, call)
         if not roles:
             return None
-        reader = function_reader(self.owner, self.index, function, roles, self.depth + 1)
+        reader = helper_reader(helper, roles, self.depth + 1)
         if isinstance(function, cst.Lambda):
             return reader.role(function.body, depth + 1)
         returned = [
@@ -301,28 +303,31 @@ class ErrorReader(ValueReader):
         return self._unread(call)
 
     def helper_predicate(self, call: cst.Call, depth: int) -> Optional[Pred]:
-        """What a helper defined in this module returns, given the error parts passed to it."""
-        function = self.resolve_callable(call.func)
-        if function is None or self.depth >= MAX_HELPER_DEPTH:
+        """What a helper returns, given the error parts passed to it."""
+        helper = self.resolve_callable(call.func)
+        if helper is None or self.depth >= MAX_HELPER_DEPTH:
             return None
-        roles = self.argument_roles(function, call)
+        roles = self.argument_roles(helper.function, call)
         if roles is None:
             return None
-        reader = function_reader(self.owner, self.index, function, roles, self.depth + 1)
-        return reader.returns_predicate(function)
+        return helper_reader(helper, roles, self.depth + 1).returns_predicate(helper.function)
 
-    def resolve_callable(self, func: cst.BaseExpression) -> Optional[FunctionNode]:
-        """A function or lambda of this module that a call or argument names."""
+    def resolve_callable(self, func: cst.BaseExpression) -> Optional[Helper]:
+        """A function or lambda that a call or argument names: of this module, or one another
+        module of the project defines and this one imports."""
+        found: Optional[FunctionNode] = None
         if isinstance(func, cst.Lambda):
-            return func
-        if isinstance(func, cst.Name):
+            found = func
+        elif isinstance(func, cst.Name):
             value = self.value_of(func)
-            if isinstance(value, cst.Lambda):
-                return value
-            return self.index.function(func.value)
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
-            return self.index.function(func.attr.value)
-        return None
+            found = value if isinstance(value, cst.Lambda) else self.index.function(func.value)
+        elif (
+            isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")
+        ):
+            found = self.index.function(func.attr.value)
+        if found is not None:
+            return Helper(found, self.owner, self.index)
+        return imported_helper(self.owner, self.index, func)
 
     def argument_roles(self, function: FunctionNode, call: cst.Call) -> Optional[dict[str, str]]:
         """The role each parameter gets from the call, or None when no argument carries the error."""
@@ -418,12 +423,13 @@ class ErrorReader(ValueReader):
             return [Path(FALL, conditions)]
         if qualified_names(self.owner, expr.func) & _NON_RETURNING or _is_test_failure(expr.func):
             return [Path(STOP, conditions)]
-        function = self.resolve_callable(expr.func)
-        if isinstance(function, cst.FunctionDef) and self.depth < MAX_HELPER_DEPTH:
+        helper = self.resolve_callable(expr.func)
+        function = helper.function if helper is not None else None
+        if helper is not None and isinstance(function, cst.FunctionDef) and self.depth < MAX_HELPER_DEPTH:
             roles = self.argument_roles(function, expr)
             if roles is not None:
                 # A helper that raises unless the error is retryable: its raise ends this path too.
-                reader = function_reader(self.owner, self.index, function, roles, self.depth + 1)
+                reader = helper_reader(helper, roles, self.depth + 1)
                 helper_paths = reader.paths(statements(function.body), PathContext(function_mode=True))
                 return [
                     Path(STOP if path.end == STOP else FALL, (*conditions, *path.conditions)) for path in helper_paths
@@ -469,12 +475,8 @@ def _is_test_failure(func: cst.BaseExpression) -> bool:
     )
 
 
-def function_reader(
-    owner: cst.MetadataDependent,
-    index: ModuleIndex,
-    function: FunctionNode,
-    roles: Mapping[str, str],
-    depth: int,
-) -> ErrorReader:
+def helper_reader(helper: Helper, roles: Mapping[str, str], depth: int) -> ErrorReader:
+    """A reader of a helper's body, in the module the helper is written in."""
+    function = helper.function
     body = statements(function.body) if isinstance(function, cst.FunctionDef) else []
-    return ErrorReader(owner, index, body, roles, depth)
+    return ErrorReader(helper.owner, helper.index, body, roles, depth)

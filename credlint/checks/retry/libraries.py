@@ -13,11 +13,11 @@ from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, si
 from credlint.analysis.sdk import CallArguments, call_arguments
 from credlint.checks.retry.aws_calls import aws_requests, is_sdk_object, sdk_retries_of
 from credlint.checks.retry.conditions import AllOf, AnyOf, Known, Not, Opaque, Pred, verdict
-from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader, function_reader
+from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader, helper_reader
 from credlint.checks.retry.exceptions import Caught, caught_by, instance_test
 from credlint.checks.retry.pacing import CONSTANT_DELAY, GROWING_DELAY, NO_DELAY, UNKNOWN_DELAY, Attempts, Delay
 from credlint.checks.retry.retry_site import DECORATOR, HandlerRetry, RetrySite, line_of, where_of
-from credlint.checks.retry.syntax import FunctionNode, ModuleIndex, int_value, source_of, statements
+from credlint.checks.retry.syntax import Helper, ModuleIndex, int_value, source_of, statements
 
 Keywords = Mapping[str, cst.BaseExpression]
 
@@ -228,10 +228,8 @@ def _tenacity_retry(
             return test, caught
         return Not(test), Caught(broad=True)
     if name == "retry_if_exception" and args:
-        function = reader.resolve_callable(args[0])
-        if function is not None:
-            return _predicate_of(owner, reader, function), Caught(broad=True)
-        return Opaque(), Caught(broad=True)
+        helper = reader.resolve_callable(args[0])
+        return (_predicate_of(reader, helper) if helper is not None else Opaque()), Caught(broad=True)
     if name in ("retry_any", "retry_all"):
         parts = [_tenacity_retry(owner, reader, arg, depth + 1) for arg in args]
         preds = tuple(pred for pred, _ in parts)
@@ -242,15 +240,15 @@ def _tenacity_retry(
     return Opaque(), Caught(unknown=True)
 
 
-def _predicate_of(owner: cst.MetadataDependent, reader: ErrorReader, function: FunctionNode) -> Pred:
+def _predicate_of(reader: ErrorReader, helper: Helper) -> Pred:
     """A predicate function given the exception as its first parameter."""
-    params = [param.name.value for param in function.params.params]
+    params = [param.name.value for param in helper.function.params.params]
     if params and params[0] in ("self", "cls"):
         params = params[1:]
     if not params:
         return Opaque()
-    predicate_reader = function_reader(owner, reader.index, function, {params[0]: EXCEPTION}, reader.depth + 1)
-    return predicate_reader.returns_predicate(function)
+    predicate_reader = helper_reader(helper, {params[0]: EXCEPTION}, reader.depth + 1)
+    return predicate_reader.returns_predicate(helper.function)
 
 
 def _tenacity_stop(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int) -> Optional[Attempts]:
@@ -297,8 +295,8 @@ def _backoff_policy(owner: cst.MetadataDependent, reader: ErrorReader, keywords:
     predicate: Pred = instance_test(caught)
     giveup = keywords.get("giveup")
     if giveup is not None:
-        function = reader.resolve_callable(giveup)
-        gives_up = _predicate_of(owner, reader, function) if function is not None else Opaque()
+        helper = reader.resolve_callable(giveup)
+        gives_up = _predicate_of(reader, helper) if helper is not None else Opaque()
         predicate = AllOf((predicate, Not(gives_up)))
     max_tries = keywords.get("max_tries")
     if max_tries is not None:
@@ -327,8 +325,8 @@ def _retrying_policy(owner: cst.MetadataDependent, reader: ErrorReader, keywords
     retry_on_exception = keywords.get("retry_on_exception")
     predicate: Pred = Known(True)
     if retry_on_exception is not None:
-        function = reader.resolve_callable(retry_on_exception)
-        predicate = _predicate_of(owner, reader, function) if function is not None else Opaque()
+        helper = reader.resolve_callable(retry_on_exception)
+        predicate = _predicate_of(reader, helper) if helper is not None else Opaque()
     if "stop_max_attempt_number" in keywords:
         expr = keywords["stop_max_attempt_number"]
         attempts = Attempts(int_value(owner, expr), False, f"stop_max_attempt_number={source_of(expr)}")
@@ -376,9 +374,10 @@ def retry_call_site(
     else:
         reader = ErrorReader(owner, index, statements(function.body) if function is not None else [], {})
         callee = reader.resolve_callable(target)
-        if callee is not None:
-            body = [callee.body] if isinstance(callee, cst.Lambda) else statements(callee.body)
-            requests = aws_requests(owner, index, body)
+        if callee is not None and callee.owner is owner:  # requests are read in this module only
+            called = callee.function
+            body = [called.body] if isinstance(called, cst.Lambda) else statements(called.body)
+            requests = aws_requests(callee.owner, callee.index, body)
     label = f"{source_of(call.func)}(...) ({RETRY})"
     return library_site(owner, index, RETRY, arguments, requests, function, call, label)
 

@@ -39,7 +39,7 @@ class RetryRule(Rule):
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
-        self.index = ModuleIndex()
+        self.index = ModuleIndex(imported={f.written: f for f in context.settings.project.predicates})
         self._functions: list[cst.FunctionDef] = []
         self._classes: list[cst.ClassDef] = []
         self._loop_depth: list[int] = [0]

@@ -3,7 +3,7 @@ values, bindings in a function body, and the index a retry rule collects while v
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -11,6 +11,7 @@ import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
 from credlint.analysis.syntax_children import code_children, code_nodes
+from credlint.project.view import ImportedFunction
 
 Loop = Union[cst.For, cst.While]
 FunctionNode = Union[cst.FunctionDef, cst.Lambda]
@@ -111,10 +112,24 @@ class ModuleIndex:
     decorated: list[cst.FunctionDef] = field(default_factory=list)
     tries: list[tuple[cst.Try, cst.FunctionDef]] = field(default_factory=list)  # not inside a loop
     retry_calls: list[tuple[cst.Call, Optional[cst.FunctionDef]]] = field(default_factory=list)  # `retry_call(f, ...)`
+    # Other modules' functions the retries may take as predicates, by the name written here
+    # (project/view.py), and those read so far.
+    imported: Mapping[str, ImportedFunction] = field(default_factory=dict)
+    loaded: dict[str, Optional[Helper]] = field(default_factory=dict)
 
     def function(self, name: str) -> Optional[cst.FunctionDef]:
         found = self.functions.get(name, [])
         return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A function or lambda the analysis reads into, with the module it is read in: this one, or
+    another module of the project for an imported predicate."""
+
+    function: FunctionNode
+    owner: cst.MetadataDependent
+    index: ModuleIndex
 
 
 Controls = tuple[cst.BaseExpression, ...]  # the tests of the if/while/for statements around a binding
