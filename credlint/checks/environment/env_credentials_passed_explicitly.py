@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -23,6 +24,7 @@ from credlint.analysis.sdk import (
 )
 from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES, SESSION_TOKEN, CredentialPlacement, Explanation, credential_steps
+from credlint.checks.environment.attribute_values import ModuleAttributes
 from credlint.checks.environment.env_reads import (
     MISSING_GIVES_NONE,
     MISSING_RAISES,
@@ -122,6 +124,10 @@ class EnvCredentialsPassedExplicitly(Rule):
         self._client_endpoints: dict[cst.Call, list[bool]] = {}
         # Conditions, read only when a candidate needs them: the variables they require to be set.
         self._conditionals: list[cst.If | cst.IfExp] = []
+        self._attributes: Optional[ModuleAttributes] = None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._attributes = ModuleAttributes(self, node)
 
     def visit_If(self, node: cst.If) -> None:
         self._conditionals.append(node)
@@ -136,7 +142,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         arguments = call_arguments(self, node, sdk_call.parameters)
         if sdk_call.kind in (CLIENT, RESOURCE) and sdk_call.session is not None:
             self._client_endpoints.setdefault(sdk_call.session, []).append(_names_endpoint(arguments))
-        passed = _passed_credentials(self, sdk_call, arguments)
+        passed = _passed_credentials(self, sdk_call, arguments, self._attributes)
         if passed is None or all(item.credential == SESSION_TOKEN for item in passed):
             return
         # A client for another endpoint (MinIO, LocalStack, R2) needs keys no AWS role can give.
@@ -162,7 +168,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         guarded = [
             self.get_metadata(PositionProvider, node.body)
             for node in self._conditionals
-            if ACTIVATING_VARIABLE in variables_tested_set(self, node.test)
+            if ACTIVATING_VARIABLE in variables_tested_set(self, node.test, self._attributes)
         ]
         if not guarded:
             return False
@@ -189,7 +195,7 @@ class EnvCredentialsPassedExplicitly(Rule):
 
 
 def _passed_credentials(
-    rule: Rule, sdk_call: SdkCall, arguments: CallArguments
+    rule: Rule, sdk_call: SdkCall, arguments: CallArguments, attributes: Optional[ModuleAttributes]
 ) -> tuple[_PassedCredential, ...] | None:
     """The credential arguments that environment reads reach; None when deliberate credentials reach one."""
     passed = []
@@ -198,7 +204,7 @@ def _passed_credentials(
             continue
         if sdk_call.kind not in (CREDENTIALS, SET_CREDENTIALS) and not parameter.startswith("aws_"):
             continue
-        reaching = reaching_env_reads(rule, expr)
+        reaching = reaching_env_reads(rule, expr, attributes)
         if reaching.deliberate:
             return None
         if reaching.reads:

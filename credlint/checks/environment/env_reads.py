@@ -1,15 +1,17 @@
 """Reads of environment variables, and the values that carry them to an argument, for the CL2xx rules.
 
 A read is `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)` (through any import alias), a
-lookup in python-dotenv's `dotenv_values(...)`, python-decouple's `config(...)`, or an environs /
-django-environ `Env` call. Values are followed through names, parameter defaults, `or`, `if`-`else`,
-f-strings and small helper functions of the module, through its binding table.
+lookup in python-dotenv's `dotenv_values(...)`, python-decouple's `config(...)`, an environs /
+django-environ `Env` call, or a pydantic-settings field. Values are followed through names,
+parameter defaults, `or`, `if`-`else`, f-strings, small helper functions of the module (through its
+binding table) and attributes of the module's classes (attribute_values.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Optional
 
 import libcst as cst
@@ -17,6 +19,8 @@ from libcst.metadata import QualifiedNameSource
 
 from credlint.analysis.bindings import bindings_of, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
+from credlint.checks.environment.attribute_values import ModuleAttributes, SettingsField
+from credlint.checks.environment.helper_functions import helper_function, parameters_given, returned_values
 
 # Where a read takes its value from.
 SOURCE_ENVIRONMENT = "environment"  # the process environment, which botocore's env provider reads too
@@ -34,7 +38,9 @@ DOTENV_VALUES = frozenset({"dotenv.dotenv_values", "dotenv.main.dotenv_values"})
 DECOUPLE_CONFIG = frozenset({"decouple.config"})
 DECOUPLE_CONFIG_CLASSES = frozenset({"decouple.AutoConfig", "decouple.Config"})
 # environs.Env and django-environ's environ.Env: `env("NAME")`, `env.str("NAME")`, both read os.environ.
-ENV_CLASSES = frozenset({"environs.Env", "environ.Env", "environ.environ.Env"})
+ENVIRONS_CLASSES = frozenset({"environs.Env", "environs.FileAwareEnv"})
+DJANGO_ENVIRON_CLASSES = frozenset({"environ.Env", "environ.environ.Env", "environ.FileAwareEnv"})
+ENV_CLASSES = ENVIRONS_CLASSES | DJANGO_ENVIRON_CLASSES
 ENV_CLASS_METHODS = frozenset({"str", "get_value"})
 # Calls whose result carries their first argument's text unchanged, as far as a credential goes.
 _PASS_THROUGH_FUNCTIONS = frozenset({"builtins.str", "str", "json.loads"})
@@ -57,6 +63,7 @@ DELIBERATE_CREDENTIAL_METHODS = frozenset(
     }
 )
 MAX_FOLLOW_DEPTH = 10
+_NOTHING_GIVEN: Mapping[cst.Param, cst.BaseExpression] = MappingProxyType({})
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
@@ -91,10 +98,13 @@ class ReachingValues:
     deliberate: bool
 
 
-def reaching_env_reads(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> ReachingValues:
-    """Every environment read whose value may end up in expr. Needs BINDING_PROVIDERS declared by owner."""
-    walker = _ValueWalker(owner)
-    walker.walk(expr, {}, 0)
+def reaching_env_reads(
+    owner: cst.MetadataDependent, expr: cst.BaseExpression, attributes: Optional[ModuleAttributes] = None
+) -> ReachingValues:
+    """Every environment read whose value may end up in expr; attributes of the module's classes are
+    followed when given. Needs BINDING_PROVIDERS declared by owner."""
+    walker = _ValueWalker(owner, attributes)
+    walker.walk(expr, _NOTHING_GIVEN, 0)
     return ReachingValues(tuple(walker.reads), walker.deliberate)
 
 
@@ -120,12 +130,12 @@ def env_read(
     if isinstance(func, cst.Attribute) and func.attr.value == "get":
         source = env_mapping_source(owner, func.value)
         return _getter_read(owner, expr, source, given) if source is not None else None
-    if names & DECOUPLE_CONFIG or _instance_of(owner, func, DECOUPLE_CONFIG_CLASSES):
+    if names & DECOUPLE_CONFIG or instance_of(owner, func, DECOUPLE_CONFIG_CLASSES):
         return _keyword_default_read(owner, expr, SOURCE_DECOUPLE, given)
-    if _instance_of(owner, func, ENV_CLASSES) or (
+    if instance_of(owner, func, ENV_CLASSES) or (
         isinstance(func, cst.Attribute)
         and func.attr.value in ENV_CLASS_METHODS
-        and _instance_of(owner, func.value, ENV_CLASSES)
+        and instance_of(owner, func.value, ENV_CLASSES)
     ):
         return _keyword_default_read(owner, expr, SOURCE_ENVIRONMENT, given)
     return None
@@ -163,7 +173,7 @@ def env_mapping_source(owner: cst.MetadataDependent, expr: cst.BaseExpression, d
     return None
 
 
-def _instance_of(owner: cst.MetadataDependent, expr: cst.BaseExpression, classes: frozenset[str]) -> bool:
+def instance_of(owner: cst.MetadataDependent, expr: cst.BaseExpression, classes: frozenset[str]) -> bool:
     """expr is a name bound once to a call of one of classes: `config = AutoConfig(...)`, `env = Env()`."""
     value = single_bound_value(owner, expr) if isinstance(expr, cst.Name) else expr
     return isinstance(value, cst.Call) and bool(qualified_names(owner, value.func) & classes)
@@ -198,11 +208,21 @@ def _read(
     missing: str,
     given: Mapping[cst.Param, cst.BaseExpression],
 ) -> EnvRead:
-    variable = _fold_name(owner, key, given)
-    if default is None or (isinstance(default, cst.Name) and default.value == "None"):
-        return EnvRead(call, variable, source, missing)
+    return _with_default(EnvRead(call, _fold_name(owner, key, given), source, missing), default)
+
+
+def settings_read(field: SettingsField) -> EnvRead:
+    """A pydantic-settings field as a read: a required field raises ValidationError when unset."""
+    return _with_default(EnvRead(field.node, field.variable, SOURCE_ENVIRONMENT, MISSING_RAISES), field.default)
+
+
+def _with_default(read: EnvRead, default: Optional[cst.BaseExpression]) -> EnvRead:
+    if default is None:
+        return read
+    if isinstance(default, cst.Name) and default.value == "None":
+        return EnvRead(read.node, read.variable, read.source, MISSING_GIVES_NONE)
     literal = simple_string_text(default) if isinstance(default, cst.SimpleString) else None
-    return EnvRead(call, variable, source, MISSING_GIVES_DEFAULT, literal)
+    return EnvRead(read.node, read.variable, read.source, MISSING_GIVES_DEFAULT, literal)
 
 
 def _argument(call: cst.Call, position: Optional[int], keyword: str) -> Optional[cst.BaseExpression]:
@@ -234,11 +254,13 @@ def _binding_nodes(owner: cst.MetadataDependent, name: cst.Name) -> list[Optiona
 class _ValueWalker:
     """Follows an expression back to the reads that may give it its value."""
 
-    def __init__(self, owner: cst.MetadataDependent) -> None:
+    def __init__(self, owner: cst.MetadataDependent, attributes: Optional[ModuleAttributes]) -> None:
         self.owner = owner
+        self.attributes = attributes
         self.reads: list[EnvRead] = []
         self.deliberate = False
         self._seen: set[tuple[int, int]] = set()
+        self._following: set[tuple[str, frozenset[cst.ClassDef]]] = set()  # attributes being followed
 
     def walk(self, expr: cst.BaseExpression, given: Mapping[cst.Param, cst.BaseExpression], depth: int) -> None:
         key = (id(expr), id(given))
@@ -280,7 +302,7 @@ class _ValueWalker:
             if isinstance(node, cst.Param):
                 # A parameter's origin is unknown, unless a helper call supplies it or it has a default.
                 if node in given:
-                    self.walk(given[node], {}, depth + 1)
+                    self.walk(given[node], _NOTHING_GIVEN, depth + 1)
                 elif node.default is not None:
                     self.walk(node.default, given, depth + 1)
             elif binding.value is not None:
@@ -298,87 +320,79 @@ class _ValueWalker:
             elif method in _PASS_THROUGH_METHODS:
                 self.walk(func.value, given, depth + 1)
         elif isinstance(func, cst.Name):
-            helper = _helper_function(self.owner, func)
+            helper = helper_function(self.owner, func)
             if helper is not None:
-                bound = {**given, **_parameters_given(helper, call)}
-                for returned in _returned_values(helper):
+                bound = {**given, **parameters_given(helper, call)}
+                for returned in returned_values(helper):
                     self.walk(returned, bound, depth + 1)
 
     def _walk_container(
         self, expr: cst.Subscript | cst.Attribute, given: Mapping[cst.Param, cst.BaseExpression], depth: int
     ) -> None:
-        """`creds["AccessKeyId"]`, `CONFIG["key"]`: the container's own origin decides."""
-        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.value, cst.Name):
+        """`creds["AccessKeyId"]`, `CONFIG["key"]`, `self.key`: the container's own origin decides."""
+        if isinstance(expr, cst.Attribute):
+            self._walk_attribute(expr, depth)
+            return
+        if len(expr.slice) == 1:
             index = expr.slice[0].slice
             key = fold_string(self.owner, index.value) if isinstance(index, cst.Index) else None
-            container = single_bound_value(self.owner, expr.value)
+            container = self._single_value(expr.value)
             if key is not None and isinstance(container, cst.Dict):
                 for element in container.elements:
                     if isinstance(element, cst.DictElement) and fold_string(self.owner, element.key) == key:
                         self.walk(element.value, given, depth + 1)
                 return
-        # Attributes of objects (settings.AWS_ACCESS_KEY_ID, self.key) are not followed: their origin
-        # is set elsewhere. Only a subscript chain is followed, to its base.
-        if isinstance(expr, cst.Subscript):
-            self.walk(expr.value, given, depth + 1)
+        self.walk(expr.value, given, depth + 1)
+
+    def _walk_attribute(self, expr: cst.Attribute, depth: int) -> None:
+        """An attribute counts only when every value the module gives it carries a read (or is the
+        attribute itself again, `self.key = self.key.strip()`): one other value, and it is not known."""
+        held = self.attributes.values_of(expr) if self.attributes is not None else None
+        if held is None or held.key in self._following:
+            return
+        start = len(self.reads)
+        self.reads.extend(settings_read(field) for field in held.fields)
+        self._following.add(held.key)
+        for value in held.values:
+            if self._same_attribute(value, held.key):
+                continue
+            before, deliberate = len(self.reads), self.deliberate
+            self.walk(value, _NOTHING_GIVEN, depth + 1)
+            if len(self.reads) == before and self.deliberate == deliberate:
+                del self.reads[start:]
+                break
+        self._following.discard(held.key)
+
+    def _same_attribute(self, value: cst.BaseExpression, key: tuple[str, frozenset[cst.ClassDef]]) -> bool:
+        """value is the attribute itself, passed through `.strip()` or `str()`."""
+        while isinstance(value, cst.Call):
+            func = value.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _PASS_THROUGH_METHODS:
+                value = func.value
+            elif value.args and qualified_names(self.owner, func) & _PASS_THROUGH_FUNCTIONS:
+                value = value.args[0].value
+            else:
+                return False
+        held = self.attributes.values_of(value) if self.attributes and isinstance(value, cst.Attribute) else None
+        return held is not None and held.key == key
+
+    def _single_value(self, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        if isinstance(expr, cst.Name):
+            return single_bound_value(self.owner, expr)
+        held = self.attributes.values_of(expr) if self.attributes and isinstance(expr, cst.Attribute) else None
+        return held.values[0] if held is not None and not held.fields and len(held.values) == 1 else None
 
 
-def _helper_function(owner: cst.MetadataDependent, func: cst.Name) -> Optional[cst.FunctionDef]:
-    bindings = _binding_nodes(owner, func)
-    if len(bindings) == 1 and isinstance(bindings[0], cst.FunctionDef):
-        return bindings[0]
-    return None
-
-
-def _parameters_given(helper: cst.FunctionDef, call: cst.Call) -> dict[cst.Param, cst.BaseExpression]:
-    """Which argument of the call each parameter of the helper receives."""
-    parameters = [*helper.params.posonly_params, *helper.params.params]
-    by_name = {param.name.value: param for param in (*parameters, *helper.params.kwonly_params)}
-    given: dict[cst.Param, cst.BaseExpression] = {}
-    positional = [arg for arg in call.args if arg.keyword is None]
-    if any(arg.star for arg in call.args):
-        return given
-    for param, arg in zip(parameters, positional):
-        given[param] = arg.value
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in by_name:
-            given[by_name[arg.keyword.value]] = arg.value
-    return given
-
-
-def _returned_values(helper: cst.FunctionDef) -> Iterator[cst.BaseExpression]:
-    collector = _ReturnCollector()
-    helper.body.visit(collector)
-    yield from collector.values
-
-
-class _ReturnCollector(cst.CSTVisitor):
-    """The values a function returns, not counting nested functions, lambdas and classes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: list[cst.BaseExpression] = []
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self.values.append(node.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-
-def variables_tested_set(owner: cst.MetadataDependent, test: cst.BaseExpression) -> set[str]:
+def variables_tested_set(
+    owner: cst.MetadataDependent, test: cst.BaseExpression, attributes: Optional[ModuleAttributes] = None
+) -> set[str]:
     """The variables a condition requires to be set: `os.environ.get("A")`, `"A" in os.environ`,
-    `key is not None` for a name that holds a read, and `and` of those. `not` and `or` require none."""
+    `key is not None` for a name (or an attribute) that holds a read, and `and` of those. `not` and
+    `or` require none."""
     if isinstance(test, cst.BooleanOperation):
         if isinstance(test.operator, cst.And):
-            return variables_tested_set(owner, test.left) | variables_tested_set(owner, test.right)
+            left = variables_tested_set(owner, test.left, attributes)
+            return left | variables_tested_set(owner, test.right, attributes)
         return set()
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
@@ -386,8 +400,9 @@ def variables_tested_set(owner: cst.MetadataDependent, test: cst.BaseExpression)
             name = fold_string(owner, test.left)
             return {name} if name is not None else set()
         if isinstance(comparison.operator, (cst.IsNot, cst.NotEqual)):
-            return variables_tested_set(owner, test.left)
+            return variables_tested_set(owner, test.left, attributes)
         return set()
-    if isinstance(test, (cst.Name, cst.Call, cst.Subscript)):
-        return {read.variable for read in reaching_env_reads(owner, test).reads if read.variable is not None}
+    if isinstance(test, (cst.Name, cst.Call, cst.Subscript, cst.Attribute)):
+        reads = reaching_env_reads(owner, test, attributes).reads
+        return {read.variable for read in reads if read.variable is not None}
     return set()
