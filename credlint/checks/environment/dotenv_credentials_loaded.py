@@ -1,4 +1,5 @@
-"""CL204: python-dotenv loading a .env file of the scanned tree that defines AWS credentials."""
+"""CL204: python-dotenv, environs or django-environ loading a .env file of the scanned tree that
+defines AWS credentials."""
 
 from __future__ import annotations
 
@@ -11,12 +12,23 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, single_bound_value
+from credlint.analysis.bindings import BINDING_PROVIDERS, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.platforms import PLATFORM_ANY, PLATFORM_CONTAINER
-from credlint.analysis.sdk import call_arguments
+from credlint.analysis.sdk import CallArguments, call_arguments
 from credlint.chain import STATUS_WHERE_PASSED, CredentialPlacement, Explanation, credential_steps
-from credlint.checks.environment.env_reads import qualified_names
+from credlint.checks.environment.dotenv_paths import (
+    ANCHOR_FILE_DIRECTORY,
+    ANCHOR_WORKING_DIRECTORY,
+    FoldedPath,
+    fold_path,
+)
+from credlint.checks.environment.env_reads import (
+    DJANGO_ENVIRON_CLASSES,
+    ENVIRONS_CLASSES,
+    instance_of,
+    qualified_names,
+)
 from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, ROTATE, env_explanation, shadowing_severity
 from credlint.rule import Rule
 from credlint.settings import DotenvCredential, FileContext
@@ -29,40 +41,39 @@ FIND_DOTENV = frozenset({"dotenv.find_dotenv", "dotenv.main.find_dotenv"})
 LOAD_DOTENV_PARAMETERS = ("dotenv_path", "stream", "verbose", "override", "interpolate", "encoding")
 DOTENV_VALUES_PARAMETERS = ("dotenv_path", "stream", "verbose", "interpolate", "encoding")
 FIND_DOTENV_PARAMETERS = ("filename", "raise_error_if_not_found", "usecwd")
+# ref. environs __init__.py: the staticmethod Env.read_env(path=None, recurse=True, verbose=False,
+# override=False) (keyword-only after path in current releases, positional in older ones) calls
+# python-dotenv's load_dotenv on the first file named like path walking up from path's directory
+# (the working directory for a bare name), or on the first `.env` walking up from the calling file's
+# directory; recurse=False loads path itself. `from environs import env` is a ready Env.
+ENVIRONS_READ_ENV_PARAMETERS = ("path", "recurse", "verbose", "override")
+ENVIRONS_INSTANCES = frozenset({"environs.env"})
+# ref. django-environ environ.py: the classmethod Env.read_env(env_file=None, overwrite=False,
+# parse_comments=False, encoding='utf8', **overrides) reads env_file, or `.env` beside the calling
+# file (no walk up), and sets each variable with os.environ.setdefault, os.environ.update when overwrite.
+DJANGO_ENVIRON_READ_ENV_PARAMETERS = ("env_file", "overwrite", "parse_comments", "encoding")
 DEFAULT_DOTENV_NAME = ".env"
 # ref. aws-chain-reference.md section 1: the env provider answers only when AWS_ACCESS_KEY_ID is set;
 # a secret or a token alone leaves the chain to the roles.
 ACTIVATING_VARIABLE = "AWS_ACCESS_KEY_ID"
 
-ANCHOR_FILE_DIRECTORY = "file-directory"  # from __file__
-ANCHOR_WORKING_DIRECTORY = "working-directory"  # a relative path: python-dotenv opens it from the cwd
-ANCHOR_UNKNOWN = "unknown"  # an absolute path or a base not known here: only the name is matched
-
-_PATH_IDENTITY = frozenset(
-    {
-        "os.path.abspath",
-        "os.path.realpath",
-        "os.path.normpath",
-        "os.path.expanduser",
-        "os.fspath",
-        "builtins.str",
-        "str",
-        "pathlib.Path",
-        "pathlib.PurePath",
-        "pathlib.PosixPath",
-    }
-)
-_PATH_IDENTITY_METHODS = frozenset({"resolve", "absolute", "expanduser"})
-_PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath"})
-
-# ref. python-dotenv main.py DotEnv.set_as_environment_variables: without override, variables
-# already set are kept. ref. aws-chain-reference.md section 7: Lambda sets AWS_ACCESS_KEY_ID itself.
+# ref. python-dotenv main.py DotEnv.set_as_environment_variables and django-environ Env.read_env:
+# without override (overwrite), variables already set are kept. ref. aws-chain-reference.md section 7:
+# Lambda sets AWS_ACCESS_KEY_ID itself.
 _NO_OVERRIDE = (
-    "With override=False (the default) variables already set win: on Lambda, whose runtime sets them "
+    "With {parameter}=False (the default) variables already set win: on Lambda, whose runtime sets them "
     "from the execution role, the file's keys are ignored, but on ECS, EKS and EC2 nothing sets them "
     "first and the file's keys take over."
 )
-_OVERRIDE = "With override=True they replace variables already set, even Lambda's execution role credentials."
+_OVERRIDE = "With {parameter}=True they replace variables already set, even Lambda's execution role credentials."
+_HOW_ENVIRONS_READS = (
+    " environs' Env.read_env() finds the file by walking up from the calling file's directory (from the "
+    "directory of the path given, unless recurse=False) and loads it with python-dotenv's load_dotenv."
+)
+_HOW_DJANGO_ENVIRON_READS = (
+    " django-environ's Env.read_env() reads the .env beside the calling file (or the path given) with "
+    "its own parser and sets each variable with os.environ.setdefault (os.environ.update with overwrite=True)."
+)
 _VALUES_RUNTIME = (
     "dotenv_values only returns the file's variables as a dict; wherever those keys are passed (as SDK "
     "arguments, or written into os.environ) they win over the roles: as arguments they take the explicit "
@@ -77,39 +88,48 @@ _FIX = (
 
 
 @dataclass(frozen=True)
-class FoldedPath:
-    """A path expression as far as it is known: its anchor and the parts that follow it."""
-
-    anchor: str
-    parts: tuple[str, ...]
-
-    def join(self, more: Sequence[str]) -> FoldedPath:
-        parts = list(self.parts)
-        anchor = self.anchor
-        for part in more:
-            if part.startswith(("/", "~")):
-                anchor, parts = ANCHOR_UNKNOWN, []
-            parts.extend(piece for piece in part.split("/") if piece not in ("", "."))
-        return FoldedPath(anchor, tuple(parts))
-
-    def parent(self) -> FoldedPath:
-        if self.parts and self.parts[-1] != "..":
-            return FoldedPath(self.anchor, self.parts[:-1])
-        if self.anchor == ANCHOR_UNKNOWN:
-            return FoldedPath(ANCHOR_UNKNOWN, ())
-        return FoldedPath(self.anchor, (*self.parts, ".."))
-
-
-# __file__ itself: the file's directory, then its name (which dirname or .parent removes).
-_THIS_FILE = FoldedPath(ANCHOR_FILE_DIRECTORY, ("<this file>",))
-
-
-@dataclass(frozen=True)
 class _Target:
-    """Which dotenv file a call reads: a nearest file by name, or a folded path."""
+    """Which dotenv file a call reads: a nearest file by name, a folded path, or the first file
+    named like a folded path walking up from its directory."""
 
     nearest: Optional[str] = None  # find_dotenv's walk up from the file's directory, for this name
     path: Optional[FoldedPath] = None
+    walk: Optional[FoldedPath] = None
+
+
+@dataclass(frozen=True)
+class _Loader:
+    """A function that reads a dotenv file, and what its parameters are called."""
+
+    label: str  # as messages name it
+    parameters: tuple[str, ...]
+    path: str  # the parameter naming the file
+    unnamed: _Target  # the file read when none is named
+    override: str = ""  # the parameter that lets the file replace variables already set; "" for no os.environ
+    recurse: str = ""  # the parameter that, unless False, turns a named path into a walk up
+    how: str = ""  # how the library finds and loads the file, for the explanation
+
+
+_NEAREST_DOTENV = _Target(nearest=DEFAULT_DOTENV_NAME)
+LOAD_DOTENV_LOADER = _Loader("load_dotenv", LOAD_DOTENV_PARAMETERS, "dotenv_path", _NEAREST_DOTENV, "override")
+DOTENV_VALUES_LOADER = _Loader("dotenv_values", DOTENV_VALUES_PARAMETERS, "dotenv_path", _NEAREST_DOTENV)
+ENVIRONS_LOADER = _Loader(
+    "environs' read_env",
+    ENVIRONS_READ_ENV_PARAMETERS,
+    "path",
+    _NEAREST_DOTENV,
+    "override",
+    "recurse",
+    _HOW_ENVIRONS_READS,
+)
+DJANGO_ENVIRON_LOADER = _Loader(
+    "django-environ's read_env",
+    DJANGO_ENVIRON_READ_ENV_PARAMETERS,
+    "env_file",
+    _Target(path=FoldedPath(ANCHOR_FILE_DIRECTORY, (DEFAULT_DOTENV_NAME,))),
+    "overwrite",
+    how=_HOW_DJANGO_ENVIRON_READS,
+)
 
 
 class DotenvCredentialsLoaded(Rule):
@@ -125,21 +145,20 @@ class DotenvCredentialsLoaded(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not self._credentials:
             return
-        names = qualified_names(self, node.func)
+        func = node.func
+        names = qualified_names(self, func)
         if names & LOAD_DOTENV:
-            self._check(node, "load_dotenv", LOAD_DOTENV_PARAMETERS)
+            self._check(node, LOAD_DOTENV_LOADER)
         elif names & DOTENV_VALUES:
-            self._check(node, "dotenv_values", DOTENV_VALUES_PARAMETERS)
+            self._check(node, DOTENV_VALUES_LOADER)
+        elif isinstance(func, cst.Attribute) and func.attr.value == "read_env":
+            loader = _read_env_loader(self, func.value)
+            if loader is not None:
+                self._check(node, loader)
 
-    def _check(self, node: cst.Call, function: str, parameters: tuple[str, ...]) -> None:
-        arguments = call_arguments(self, node, parameters)
-        path = arguments.get("dotenv_path")
-        if path is None or _is_none(path):
-            if arguments.get("stream") is not None or arguments.has_unknown_spread:
-                return
-            target: Optional[_Target] = _Target(nearest=DEFAULT_DOTENV_NAME)
-        else:
-            target = self._target(path)
+    def _check(self, node: cst.Call, loader: _Loader) -> None:
+        arguments = call_arguments(self, node, loader.parameters)
+        target = self._loaded(arguments, loader)
         if target is None:
             return
         matched = self._matching_credentials(target)
@@ -149,18 +168,32 @@ class DotenvCredentialsLoaded(Rule):
         severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
         if severity is None:
             return
-        override = arguments.get("override")
+        override = arguments.get(loader.override) if loader.override else None
         overrides = isinstance(override, cst.Name) and override.value == "True"
         dotenv_file = matched[0].path
         defined = ", ".join(f"{c.path}:{c.line} defines {c.variable}" for c in matched)
-        if function == "load_dotenv":
-            call = "load_dotenv(override=True)" if overrides else "load_dotenv()"
+        call = f"{loader.label}({loader.override}=True)" if overrides else f"{loader.label}()"
+        if loader.override:
             message = f"{call} puts the AWS credentials of {dotenv_file} into os.environ ({defined})"
         else:
-            message = f"dotenv_values() reads the AWS credentials of {dotenv_file} ({defined})"
+            message = f"{call} reads the AWS credentials of {dotenv_file} ({defined})"
         line = self.line_of(node)
-        explanation = _explanation(function, dotenv_file, defined, line, overrides)
+        explanation = _explanation(loader, dotenv_file, defined, line, overrides)
         self.report(node, message, explanation, severity=severity)
+
+    def _loaded(self, arguments: CallArguments, loader: _Loader) -> Optional[_Target]:
+        """The file the call reads, as far as it is known here."""
+        path = arguments.get(loader.path)
+        if path is None or _is_none(path):
+            if arguments.get("stream") is not None or arguments.has_unknown_spread:
+                return None
+            return loader.unnamed
+        target = self._target(path)
+        recurse = arguments.get(loader.recurse) if loader.recurse else None
+        walks = loader.recurse and not (isinstance(recurse, cst.Name) and recurse.value == "False")
+        if target is not None and target.path is not None and walks:
+            return _Target(walk=target.path)
+        return target
 
     def _target(self, path: cst.BaseExpression) -> Optional[_Target]:
         found = _find_dotenv_call(self, path)
@@ -187,27 +220,41 @@ class DotenvCredentialsLoaded(Rule):
 
     def _matching_credentials(self, target: _Target) -> tuple[DotenvCredential, ...]:
         """The credentials of the one file the target names; nearest first when only a name is known."""
-        credentials = self._credentials
         if target.nearest is not None:
             return self._nearest_named(target.nearest)
-        path = target.path
+        path = target.path or target.walk
         assert path is not None
-        candidates: list[str] = []
+        bases: list[tuple[str, ...]] = []
         if path.anchor == ANCHOR_FILE_DIRECTORY and self._directory is not None:
-            candidates.append(_normalised(self._directory + path.parts))
+            bases.append(self._directory)
         elif path.anchor == ANCHOR_WORKING_DIRECTORY:
             # The working directory is not known here: the configuration root (where a project is
             # usually started from) first, then the file's own directory.
-            candidates.append(_normalised(path.parts))
+            bases.append(())
             if self._directory is not None:
-                candidates.append(_normalised(self._directory + path.parts))
+                bases.append(self._directory)
         else:
             return self._nearest_named(path.parts[-1])
-        for candidate in candidates:
-            matched = tuple(c for c in credentials if c.path == candidate)
+        for base in bases:
+            if target.walk is not None:
+                found = self._first_existing(_walk_up((*base, *path.parts)))
+                if found is not None:
+                    return found
+                continue
+            matched = tuple(c for c in self._credentials if c.path == _normalised((*base, *path.parts)))
             if matched:
                 return matched
         return ()
+
+    def _first_existing(self, candidates: Iterable[str]) -> Optional[tuple[DotenvCredential, ...]]:
+        """The credentials of the first candidate that is a dotenv file of the tree (a file without
+        credentials stops the walk too); None when none is."""
+        known = self.context.settings.dotenv_files
+        for candidate in candidates:
+            matched = tuple(c for c in self._credentials if c.path == candidate)
+            if matched or candidate in known:
+                return matched
+        return None
 
 
 def _first_file(credentials: Iterable[DotenvCredential]) -> tuple[DotenvCredential, ...]:
@@ -217,15 +264,39 @@ def _first_file(credentials: Iterable[DotenvCredential]) -> tuple[DotenvCredenti
 
 
 def _normalised(parts: Sequence[str]) -> str:
+    kept = _normalised_parts(parts)
+    return "/".join(kept) if kept is not None else ""
+
+
+def _normalised_parts(parts: Sequence[str]) -> Optional[list[str]]:
+    """The parts with `.` and `..` resolved; None for a path outside the configuration root."""
     kept: list[str] = []
     for part in parts:
         if part == "..":
             if not kept:
-                return ""  # outside the configuration root
+                return None
             kept.pop()
         elif part not in ("", "."):
             kept.append(part)
-    return "/".join(kept)
+    return kept
+
+
+def _walk_up(parts: Sequence[str]) -> list[str]:
+    """The files named like the last part in its directory and in each directory above it, nearest first."""
+    directory = _normalised_parts(parts[:-1])
+    if directory is None:
+        return []
+    return ["/".join((*directory[:end], parts[-1])) for end in range(len(directory), -1, -1)]
+
+
+def _read_env_loader(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[_Loader]:
+    """Whose read_env `expr.read_env(...)` calls: environs' or django-environ's Env, the class or an instance."""
+    names = qualified_names(owner, expr)
+    if names & (ENVIRONS_CLASSES | ENVIRONS_INSTANCES) or instance_of(owner, expr, ENVIRONS_CLASSES):
+        return ENVIRONS_LOADER
+    if names & DJANGO_ENVIRON_CLASSES or instance_of(owner, expr, DJANGO_ENVIRON_CLASSES):
+        return DJANGO_ENVIRON_LOADER
+    return None
 
 
 def _file_directory_in_root(context: FileContext) -> Optional[tuple[str, ...]]:
@@ -260,86 +331,17 @@ def _find_dotenv_call(owner: cst.MetadataDependent, expr: cst.BaseExpression) ->
     return None
 
 
-def fold_path(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int = 0) -> Optional[FoldedPath]:
-    """A path expression folded: literals, constants, __file__, os.path.join/dirname, pathlib `/` and
-    `.parent`, f-strings that start with a path. A known tail on an unknown base keeps the tail."""
-    if depth > MAX_RESOLUTION_DEPTH:
-        return None
-    text = fold_string(owner, expr)
-    if text is not None:
-        return FoldedPath(ANCHOR_WORKING_DIRECTORY, ()).join([text])
-    if isinstance(expr, cst.Name):
-        if expr.value == "__file__":
-            return _THIS_FILE
-        value = single_bound_value(owner, expr)
-        return fold_path(owner, value, depth + 1) if value is not None else None
-    if isinstance(expr, cst.Attribute) and expr.attr.value == "parent":
-        base = fold_path(owner, expr.value, depth + 1)
-        return base.parent() if base is not None else None
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
-        return _joined(owner, expr.left, [expr.right], depth)
-    if isinstance(expr, cst.FormattedString):
-        return _formatted_path(owner, expr, depth)
-    if isinstance(expr, cst.Call):
-        return _called_path(owner, expr, depth)
-    return None
-
-
-def _called_path(owner: cst.MetadataDependent, call: cst.Call, depth: int) -> Optional[FoldedPath]:
-    func = call.func
-    names = qualified_names(owner, func)
-    args = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    if len(args) != len(call.args) or not args:
-        if isinstance(func, cst.Attribute) and func.attr.value in _PATH_IDENTITY_METHODS and not call.args:
-            return fold_path(owner, func.value, depth + 1)
-        return None
-    if "os.path.dirname" in names and len(args) == 1:
-        base = fold_path(owner, args[0], depth + 1)
-        return base.parent() if base is not None else None
-    if "os.path.join" in names or (names & _PATH_CLASSES and len(args) > 1):
-        return _joined(owner, args[0], args[1:], depth)
-    if names & _PATH_IDENTITY and len(args) == 1:
-        return fold_path(owner, args[0], depth + 1)
-    if isinstance(func, cst.Attribute) and func.attr.value == "joinpath":
-        return _joined(owner, func.value, args, depth)
-    return None
-
-
-def _joined(
-    owner: cst.MetadataDependent, base: cst.BaseExpression, rest: Sequence[cst.BaseExpression], depth: int
-) -> Optional[FoldedPath]:
-    tail = [fold_string(owner, part) for part in rest]
-    if any(part is None for part in tail):
-        return None
-    known = [part for part in tail if part is not None]
-    folded = fold_path(owner, base, depth + 1) or FoldedPath(ANCHOR_UNKNOWN, ())
-    return folded.join(known)
-
-
-def _formatted_path(owner: cst.MetadataDependent, expr: cst.FormattedString, depth: int) -> Optional[FoldedPath]:
-    """f"{BASE_DIR}/.env": a path expression first, then text."""
-    folded: Optional[FoldedPath] = None
-    for index, part in enumerate(expr.parts):
-        if isinstance(part, cst.FormattedStringExpression):
-            if index != 0 or part.format_spec or part.conversion:
-                return None
-            folded = fold_path(owner, part.expression, depth + 1) or FoldedPath(ANCHOR_UNKNOWN, ())
-        elif isinstance(part, cst.FormattedStringText):
-            text = part.value.replace("{{", "{").replace("}}", "}")
-            folded = (folded or FoldedPath(ANCHOR_WORKING_DIRECTORY, ())).join([text])
-    return folded
-
-
-def _explanation(function: str, dotenv_file: str, defined: str, line: int, overrides: bool) -> Explanation:
+def _explanation(loader: _Loader, dotenv_file: str, defined: str, line: int, overrides: bool) -> Explanation:
     fix = _FIX.format(file=dotenv_file)
-    if function == "load_dotenv":
+    if loader.override:
         summary = (
-            f"load_dotenv() at line {line} loads {dotenv_file} ({defined}) into os.environ: link 1 (env) "
+            f"{loader.label}() at line {line} loads {dotenv_file} ({defined}) into os.environ: link 1 (env) "
             "of the credential chain, ahead of every role."
         )
         platform = PLATFORM_ANY if overrides else PLATFORM_CONTAINER
-        note = _OVERRIDE if overrides else _NO_OVERRIDE
-        return env_explanation(summary, f"load_dotenv() of {dotenv_file}", line, platform, runtime_note=note, fix=fix)
+        note = (_OVERRIDE if overrides else _NO_OVERRIDE).format(parameter=loader.override) + loader.how
+        target = f"{loader.label}() of {dotenv_file}"
+        return env_explanation(summary, target, line, platform, runtime_note=note, fix=fix)
     summary = f"dotenv_values() at line {line} reads {dotenv_file} ({defined}): AWS keys kept in a file of the project."
     steps = credential_steps(CredentialPlacement("explicit", "wherever it is passed", None), STATUS_WHERE_PASSED)
     return Explanation(
