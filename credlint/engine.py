@@ -23,7 +23,7 @@ from credlint.registry import PARSE_ERROR_RULE
 from credlint.rule_info import RuleInfo
 from credlint.secrets import fingerprint, redact_credentials_in
 from credlint.settings import DEFAULT_RULE_SETTINGS, FileContext, RuleSettings
-from credlint.slicing import lines_by_part, part_of_line, relevant_source
+from credlint.slicing import Members, lines_by_part, merged_members, part_of_line, relevant_source
 from credlint.suppressions import SUPPRESSION_TRIGGERS, keep_unsuppressed_lines
 from credlint.text_rule import TextFile, TextRule
 
@@ -194,7 +194,7 @@ def _lint_tree(
     if rule_classes and len(seeds) == len(active):
         seed_lines: frozenset[int] = frozenset().union(*seeds, context.settings.project.lines)
         facts = frozenset().union(*(probe.once(info.module_facts) for info in active if info.module_facts is not None))
-        by_member = any(info.by_member for info in active)
+        by_member = merged_members(info.looks_up_members(probe) for info in active)
         if memo is not None and not any(info.module_wide for info in active):
             by_part = _lint_by_part(context, text, probe, rule_classes, seed_lines, facts, by_member, memo, language)
             if by_part is not None:
@@ -273,7 +273,7 @@ def _lint_by_part(
     rule_classes: Sequence[tuple[str, type[Rule]]],
     seed_lines: frozenset[int],
     facts: frozenset[int],
-    by_member: bool,
+    by_member: Members,
     memo: PartMemo,
     language: str,
 ) -> Optional[FileResult]:

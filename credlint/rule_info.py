@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from credlint.deployment.rule import DeploymentRule
     from credlint.project.view import ProjectView
     from credlint.rule import Rule
+    from credlint.slicing import Members
     from credlint.text_rule import TextRule
 
     RuleClass = Union[type[Rule], type[DeploymentRule], type[TextRule]]
@@ -40,13 +41,14 @@ class RuleInfo:
     module_facts: Optional[Callable[[FileProbe], frozenset[int]]] = None
     # Its findings depend on the whole module at once, so it is never checked part by part.
     module_wide: bool = False
-    # Its analysis looks functions, attributes and `with` names up by name anywhere in the module.
-    by_member: bool = False
+    # Its analysis looks functions, attributes and `with` names up by name anywhere in the module:
+    # any of them (True), or the names a check on the file gives.
+    by_member: Union[bool, Callable[[FileProbe], frozenset[str]]] = False
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""
     # It also runs on a file whose project view holds factories other modules reach, or other
-    # modules' constants that its client calls take as service or region (project/view.py).
+    # modules' constants that its client calls take as their service (project/view.py).
     reads_client_reach: bool = False
 
     def implementation_for(self, kind: str) -> str:
@@ -61,6 +63,10 @@ class RuleInfo:
         # The candidate checks read Python; the text implementations are cheap scans themselves.
         reads_python = kind in self.kinds and self.implementation
         return self.candidate is None or not reads_python or self.candidate(probe)
+
+    def looks_up_members(self, probe: FileProbe) -> Members:
+        """The members its analysis may look up by name in this file, which slicing must keep."""
+        return probe.once(self.by_member) if callable(self.by_member) else self.by_member
 
     def reached_by(self, view: ProjectView) -> bool:
         """Whether the project's other modules give this rule something to report in the file."""

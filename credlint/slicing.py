@@ -28,11 +28,13 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 from credlint.prefilter import FileProbe, walk_tree
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The members a rule looks up by name (RuleInfo.by_member): every one, none, or those named.
+Members = Union[bool, frozenset[str]]
 DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
 # Python ends a line at \r\n, \r or \n, and at nothing else (str.splitlines also splits at \f).
 _LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
@@ -54,10 +56,11 @@ class _Part:
 
 
 def relevant_source(
-    text: str, probe: FileProbe, seed_lines: Iterable[int], *, by_member: bool, facts: Iterable[int] = ()
+    text: str, probe: FileProbe, seed_lines: Iterable[int], *, by_member: Members, facts: Iterable[int] = ()
 ) -> str:
     """text with the parts the seed lines do not need turned into placeholders. by_member: for
-    rules that look functions and attributes up by name anywhere in the module (RuleInfo.by_member);
+    rules that look functions and attributes up by name anywhere in the module (RuleInfo.by_member),
+    every member (True) or those named;
     facts: lines of module-wide facts, kept with what they need but not what reads them."""
     if probe.tree is None:
         return text
@@ -216,12 +219,13 @@ def _parts_holding(probe: FileProbe, lines: Iterable[int]) -> set[int]:
     return {part for line in lines if (part := part_of_line(probe, line)) is not None}
 
 
-def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: bool) -> set[int]:
+def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: Members) -> set[int]:
     """The seeds, what reads their names and so on up, the facts, and what all those need; module
     code stays in any case, but what it names is needed only once something needed reads a name
-    it binds. Members and attributes count only for rules that look members up by name (by_member)."""
-    binds = [part.defines | part.members if by_member else part.defines for part in parts]
-    reads = [part.names | part.attributes if by_member else part.names for part in parts]
+    it binds. Members and attributes count only for rules that look members up by name (by_member),
+    and only those it names when it names some."""
+    binds = [part.defines | _looked_up(part.members, by_member) for part in parts]
+    reads = [part.names | _looked_up(part.attributes, by_member) for part in parts]
     needed = seeds | facts
     callers = seeds
     while callers:  # the seed parts' callers, theirs, and so on: where the calling code decides
@@ -235,6 +239,23 @@ def _kept(parts: list[_Part], seeds: set[int], facts: set[int], by_member: bool)
         if not named:
             return needed | {index for index, part in enumerate(parts) if not part.optional}
         needed |= named
+
+
+def _looked_up(names: frozenset[str], by_member: Members) -> frozenset[str]:
+    if by_member is True:
+        return names
+    return names & by_member if by_member else frozenset()
+
+
+def merged_members(each: Iterable[Members]) -> Members:
+    """What several rules look up together: every member if one of them does."""
+    found: frozenset[str] = frozenset()
+    for members in each:
+        if members is True:
+            return True
+        if members:
+            found |= members
+    return found
 
 
 def _first_line(statement: ast.stmt) -> int:

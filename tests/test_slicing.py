@@ -16,7 +16,7 @@ from credlint.engine import PartMemo, lint_source
 from credlint.finding import Finding
 from credlint.prefilter import FileProbe
 from credlint.registry import RULES
-from credlint.slicing import relevant_source
+from credlint.slicing import merged_members, relevant_source
 from tests.conftest import run_cli
 
 SLICED = list(RULES.values())
@@ -41,7 +41,9 @@ def sliced_text(source: str) -> str:
     active = [info for info in SLICED if info.implementation_for("python") and info.triggered_by(probe)]
     seeds = frozenset().union(*(info.seeds(probe) for info in active if info.seeds is not None))
     facts = frozenset().union(*(info.module_facts(probe) for info in active if info.module_facts is not None))
-    return relevant_source(source, probe, seeds, by_member=any(info.by_member for info in active), facts=facts)
+    return relevant_source(
+        source, probe, seeds, by_member=merged_members(info.looks_up_members(probe) for info in active), facts=facts
+    )
 
 
 def padded(code: str) -> str:
@@ -195,6 +197,30 @@ def test_sliced_text_keeps_every_kept_line_where_it_was() -> None:
     for original, kept in zip(source.split("\r\n"), sliced.split("\r\n")):
         assert kept == original or kept.strip() in ("", '"""', '""')
     assert "def unused" not in sliced and "self.s3 = boto3.client" in sliced
+
+
+def test_cl202_keeps_only_the_methods_that_set_the_attributes_it_follows() -> None:
+    source = padded(
+        """
+        import os
+        import boto3
+        class Uploader:
+            def __init__(self):
+                self.key = os.environ["AWS_ACCESS_KEY_ID"]
+                self.bucket = os.environ["BUCKET"]
+            def client(self):
+                return boto3.client("s3", region_name=os.environ.get("REGION"), aws_access_key_id=self.key)
+        class Cache:
+            def __init__(self):
+                self.store = {}
+            def get(self, name):
+                return self.store.get(name)
+        """
+    )
+    sliced = sliced_text(source)
+    assert 'self.key = os.environ["AWS_ACCESS_KEY_ID"]' in sliced  # what self.key holds
+    assert "self.store = {}" not in sliced and "def get" not in sliced  # no other member is looked up
+    assert [finding.code for finding in findings(source, SLICED)] == ["CL202"]
 
 
 def test_a_kept_class_whose_methods_are_all_left_out_still_parses() -> None:

@@ -83,6 +83,97 @@ def _may_give_credentials(node: ast.Call | ast.Constant) -> bool:
     return isinstance(node, ast.Constant) and node.value in _CREDENTIAL_PARAMETERS
 
 
+# What may read the environment (env_reads.py), judged loosely: os.environ, getenv, dotenv_values,
+# or any call given a variable's name (decouple's `config("AWS_KEY")`, `env.str("AWS_KEY")`).
+_READER_NAMES = frozenset({"environ", "getenv", "dotenv_values"})
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def attributes_followed(probe: FileProbe) -> frozenset[str]:
+    """The attributes CL202 may follow a credential through into a method (`self.key` set in
+    `__init__`, a property): slicing keeps the methods that set them or are named so. Judged
+    loosely: the attribute chains read where credentials are given (in the function that gives
+    them, or a module function it calls) that hold an attribute a method sets from the
+    environment, or a property reading such an attribute is named: each whole chain, since
+    `self.settings.secret` needs what `self.settings` holds too."""
+    chains = _attribute_chains_where_credentials_are_given(probe)
+    from_environment = _attributes_from_environment(probe) if chains else set()
+    return frozenset(name for chain in chains if from_environment.intersection(chain) for name in chain)
+
+
+def _attribute_chains_where_credentials_are_given(probe: FileProbe) -> set[tuple[str, ...]]:
+    tree = probe.tree
+    if tree is None:
+        return set()
+    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    scopes: list[ast.AST] = [*probe.nodes(ast.FunctionDef), *probe.nodes(ast.AsyncFunctionDef)]
+    found: set[tuple[str, ...]] = set()
+    for call in (node for node in probe.nodes(ast.Call) if _may_give_credentials(node)):
+        holding = [scope for scope in scopes if _holds(scope, call)]
+        enclosing = max(holding, key=lambda scope: getattr(scope, "lineno", 0)) if holding else call
+        nodes = list(ast.walk(enclosing))
+        called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        for scope in [enclosing, *(functions[name] for name in called if name in functions)]:
+            found.update(_chain(node) for node in ast.walk(scope) if isinstance(node, ast.Attribute))
+    return found
+
+
+def _chain(node: ast.Attribute) -> tuple[str, ...]:
+    """The attribute names of `a.b.c`, outermost last."""
+    names: list[str] = []
+    current: ast.expr = node
+    while isinstance(current, ast.Attribute):
+        names.insert(0, current.attr)
+        current = current.value
+    return tuple(names)
+
+
+def _holds(scope: ast.AST, node: ast.expr) -> bool:
+    first, last = getattr(scope, "lineno", 0), getattr(scope, "end_lineno", 0) or 0
+    return first <= node.lineno <= last
+
+
+def _attributes_from_environment(probe: FileProbe) -> set[str]:
+    """Attributes a method sets where the environment may be read, and properties (or any method
+    setting attributes) reading those, until nothing changes."""
+    methods = [
+        member
+        for owner in probe.nodes(ast.ClassDef)
+        for member in owner.body
+        if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    found: set[str] = set()
+    reading = {id(method) for method in methods if any(_may_read_environment(node) for node in ast.walk(method))}
+    changed = True
+    while changed:
+        changed = False
+        for method in methods:
+            nodes = list(ast.walk(method))
+            if id(method) not in reading and not any(
+                isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr in found
+                for node in nodes
+            ):
+                continue
+            stored = {
+                node.attr for node in nodes if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+            }
+            named = {method.name} if method.decorator_list else set()
+            if not (stored | named) <= found:
+                found |= stored | named
+                changed = True
+    return found
+
+
+def _may_read_environment(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr in _READER_NAMES
+    if isinstance(node, ast.Name):
+        return node.id in _READER_NAMES
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+        return isinstance(node.args[0].value, str) and bool(_VARIABLE_NAME.fullmatch(node.args[0].value))
+    return False
+
+
 # CL201 and CL203 write the environment, or a child's, through these words or a constant of the
 # module that names a variable (`AWS_...`); statements that merely alias os.environ are seeds too,
 # so that the definitions using the alias are kept.
