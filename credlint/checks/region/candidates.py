@@ -34,7 +34,7 @@ MAX_ARGUMENTS_BYTES = 4096
 # What may give every client of a module its region (region/rule_base.py ModuleRegionFacts): an
 # environment write or load, the default session, a session's config, a NoRegionError handler.
 _MODULE_REGION_WORDS = re.compile(
-    rb"environ|putenv|setenv|load_dotenv|setup_default_session|set_config_variable|"
+    rb"environ|putenv|setenv|load_dotenv|read_env|setup_default_session|set_config_variable|"
     rb"set_default_client_config|DEFAULT_SESSION|NoRegionError|Chalice"
 )
 

@@ -34,6 +34,9 @@ from credlint.settings import FileContext
 
 # ref. python-dotenv load_dotenv(): fills os.environ from a file credlint does not read here.
 DOTENV_LOADERS = frozenset({"dotenv.load_dotenv", "dotenv.main.load_dotenv"})
+# ref. environs Env.read_env() (load_dotenv underneath) and django-environ Env.read_env(): the same,
+# on an Env instance or class, read by the method's name alone.
+ENV_FILE_READER = "read_env"
 CLIENT_METHODS = (*SESSION_METHODS, "setup_default_session")
 # ref. botocore session.py set_config_variable('region', ...) and set_default_client_config(Config).
 SESSION_CONFIG_SETTERS = ("set_config_variable", "set_default_client_config")
@@ -97,7 +100,7 @@ class RegionRule(Rule):
             self.facts.environment_writes.append(write)
             flow.note(write.node, function)
         name = func.value if isinstance(func, cst.Name) else method
-        if name == "load_dotenv" and qualified_names(self, func) & DOTENV_LOADERS:
+        if method == ENV_FILE_READER or (name == "load_dotenv" and qualified_names(self, func) & DOTENV_LOADERS):
             self.facts.environment_loads.append(node)
             flow.note(node, function)
 

@@ -59,7 +59,7 @@ class ModuleRegionFacts:
     session_region_settings: list[cst.Call] = field(default_factory=list)  # some session's region set late
     default_session_replaced: bool = False  # boto3.DEFAULT_SESSION = ...
     environment_writes: list[EnvironmentWrite] = field(default_factory=list)
-    environment_loads: list[cst.Call] = field(default_factory=list)  # load_dotenv(): unknown variables
+    environment_loads: list[cst.Call] = field(default_factory=list)  # load_dotenv(), read_env(): unknown variables
     lambda_entry: Optional[tuple[str, cst.CSTNode]] = None  # how it is named, and where
     # Bodies of `try` statements that catch NoRegionError: there the code expects no region.
     guarded_bodies: list[cst.BaseSuite] = field(default_factory=list)
