@@ -47,9 +47,9 @@ class RuleInfo:
     kinds: frozenset[str] = PYTHON_KINDS  # the file kinds (file_kinds.py) the implementation reads
     # A TextRule that reads every file but Python ones as lines of text: shell, Terraform, documents.
     text_implementation: str = ""
-    # It also runs on a file whose project view holds factories other modules reach, or other
-    # modules' constants that its client calls take as their service (project/view.py).
-    reads_client_reach: bool = False
+    # It also runs on a file whose project view (project/view.py) gives it something to report:
+    # factories other modules reach, another module's environment read passed as a credential.
+    reached_by_view: Optional[Callable[[ProjectView], bool]] = None
 
     def implementation_for(self, kind: str) -> str:
         """The class that checks a file of this kind, or "" when the rule does not read it."""
@@ -70,7 +70,7 @@ class RuleInfo:
 
     def reached_by(self, view: ProjectView) -> bool:
         """Whether the project's other modules give this rule something to report in the file."""
-        return self.reads_client_reach and bool(view.factories or view.imported)
+        return self.reached_by_view is not None and bool(self.reached_by_view(view))
 
     def load(self, kind: str = PYTHON) -> RuleClass:
         module_name, class_name = self.implementation_for(kind).split(":")

@@ -25,6 +25,7 @@ EXPECTED = {
     ("jobs/audit.py", 10, "CL301"),  # boto3.client(QUEUE_SERVICE): 'sqs', bound in shop/settings.py
     ("jobs/sync.py", 19, "CL403"),  # shop.utils.is_transient lets AccessDenied through
     ("jobs/sync.py", 35, "CL402"),  # shop.utils.is_any_client_error checks no code
+    ("jobs/archive.py", 13, "CL202"),  # keys shop/settings.py reads from the environment
 }
 
 
@@ -102,6 +103,8 @@ def test_explanations_name_the_other_module(tmp_path: Path) -> None:
     assert "boto3.client('s3') at shop/handlers.py:22" in secret["explanation"]["summary"]
     assert secret["explanation"]["steps"][0]["status"] == "this code"
     assert SIGNING not in json.dumps(list(found.values()))
+    archive = found[("jobs/archive.py", 13)]["explanation"]["summary"]
+    assert "(read in shop/settings.py:13, shop/settings.py:14)" in archive
     queue = found[("jobs/audit.py", 10)]
     assert queue["message"].startswith("boto3.client('sqs') is created with no region")
     assert "Its service is QUEUE_SERVICE, bound to 'sqs' at shop/settings.py:10." in queue["explanation"]["summary"]
@@ -469,4 +472,37 @@ def test_predicates_are_taken_from_the_module_an_import_names(tmp_path: Path) ->
     assert [(f.written, f.name, f.place) for f in view_of(index, tmp_path / "run.py").predicates] == [
         ("checks.is_throttled", "is_throttled", "app/checks.py:1"),
         ("is_throttled", "is_throttled", "app/checks.py:1"),
+    ]
+
+
+SECRET_DEFAULT = "Zq8Rt5Yu2Io9Pa6Sd3Fg0Hj7Kl4Zx1Cv8Bn5Mq2W"
+
+
+def test_environment_reads_are_taken_from_the_module_an_import_names(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "conf.py": f"""
+                import os
+                from os import getenv
+                KEY = os.environ["APP_KEY"]
+                SECRET = getenv("APP_SECRET", {SECRET_DEFAULT!r})
+                TOKEN = os.environ.get("APP_TOKEN", "testing")
+                TWICE = os.environ["A"]
+                TWICE = "x"
+            """,
+            "run.py": """
+                import boto3
+                import conf
+                from conf import KEY, TWICE
+                boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=conf.SECRET)
+                boto3.Session(aws_session_token=conf.TOKEN, aws_access_key_id=TWICE)
+            """,
+        },
+    )
+    reads = view_of(index, tmp_path / "run.py").env_reads
+    assert [(r.written, r.variable, r.missing, r.default, r.place) for r in reads] == [
+        ("KEY", "APP_KEY", "raises", None, "conf.py:4"),
+        ("conf.SECRET", "APP_SECRET", "default", None, "conf.py:5"),  # a default that may be real stays out
+        ("conf.TOKEN", "APP_TOKEN", "default", "testing", "conf.py:6"),
     ]

@@ -23,6 +23,7 @@ from credlint.project.view import (
     CallSite,
     ConstantReach,
     FactoryReach,
+    ImportedEnvRead,
     ImportedFunction,
     ImportedValue,
     ProjectView,
@@ -107,7 +108,7 @@ def _kept_views(directory: str, key: str) -> Optional[dict[str, ProjectView]]:
 
 
 def _view_from(data: list[Any]) -> ProjectView:
-    factories, constants, imported, predicates = data
+    factories, constants, imported, predicates, env_reads = data
     return ProjectView(
         tuple(
             FactoryReach(line, region, tuple(CallSite(*site) for site in sites)) for line, region, sites in factories
@@ -115,4 +116,5 @@ def _view_from(data: list[Any]) -> ProjectView:
         tuple(ConstantReach(*reach) for reach in constants),
         tuple(ImportedValue(*value) for value in imported),
         tuple(ImportedFunction(*function) for function in predicates),
+        tuple(ImportedEnvRead(*read) for read in env_reads),
     )

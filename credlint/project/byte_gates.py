@@ -129,3 +129,8 @@ def may_define_constant(source: bytes) -> bool:
         if (first.isalpha() or first == b"_") and credential_shaped(match.group(1).decode()):
             return True
     return False
+
+
+def may_pass_credentials(source: bytes) -> bool:
+    """An SDK credential parameter named: a name passed to it may be another module's read."""
+    return b"aws_secret_access_key" in source or b"aws_access_key_id" in source

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
+from credlint.analysis.stand_ins import looks_fake
 from credlint.config import DEFAULT_MAX_FILE_SIZE
 from credlint.prefilter import FileProbe
 from credlint.project.byte_gates import (
@@ -27,6 +28,7 @@ from credlint.project.byte_gates import (
     credential_shaped,
     factory_client_lines,
     may_define_constant,
+    may_pass_credentials,
     may_take_imported_predicate,
 )
 from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, module_name_of
@@ -41,6 +43,7 @@ from credlint.project.summary import (
     function_digest,
     is_service_name,
     may_set_region,
+    read_credential_arguments,
     read_imported_predicates,
     read_imported_services,
     read_uses,
@@ -50,6 +53,7 @@ from credlint.project.view import (
     CallSite,
     ConstantReach,
     FactoryReach,
+    ImportedEnvRead,
     ImportedFunction,
     ImportedValue,
     ProjectView,
@@ -87,10 +91,11 @@ class ProjectIndex:
             # A name for a service, in a module that imports: maybe another module's constant.
             names_service = b"import" in source and any(named for _, named in calls)
             takes_predicate = names_sdk and may_take_imported_predicate(source)
-            if client_lines or names_service or takes_predicate or may_define_constant(source):
+            passes_credentials = names_sdk and b"import" in source and may_pass_credentials(source)
+            if client_lines or names_service or takes_predicate or passes_credentials or may_define_constant(source):
                 self._parse(path, source, client_lines)
             if path in self._summaries:
-                self._read_imports_used(path, names_service, takes_predicate)
+                self._read_imports_used(path, names_service, takes_predicate, passes_credentials)
         wanted = self._exported_names(checked_files)
         if wanted:
             names = frozenset(words[-1].decode() for words in wanted)  # what a call's callee ends in
@@ -118,15 +123,20 @@ class ProjectIndex:
             self._trees[path] = tree
             self._summaries[path] = summarise(tree, module_name_of(path), client_lines)
 
-    def _read_imports_used(self, path: Path, names_service: bool, takes_predicate: bool) -> None:
-        """The imported names a checked module's client calls take as their service, or its
-        retries as their predicate, and the modules that bind them."""
+    def _read_imports_used(self, path: Path, names_service: bool, takes_predicate: bool, passes: bool) -> None:
+        """The imported names a checked module's client calls take as their service, its retries
+        as their predicate or its SDK calls as credentials (passes), and the modules that bind them."""
         summary = self._summaries[path]
+        tree = self._trees[path]
         if names_service:
-            read_imported_services(summary, self._trees[path])
+            read_imported_services(summary, tree)
         if takes_predicate:
-            read_imported_predicates(summary, self._trees[path])
-        for written in {*(written for _, written in summary.imported_services), *summary.imported_predicates}:
+            read_imported_predicates(summary, tree)
+        if passes:
+            read_credential_arguments(summary, tree)
+        credentials = (argument.value for argument in summary.credential_arguments)
+        used = {*(written for _, written in summary.imported_services), *summary.imported_predicates, *credentials}
+        for written in (written for written in used if written.partition(".")[0] in summary.imports):
             head, _, rest = written.partition(".")
             module, attribute = summary.imports[head]
             parts = [*module.split("."), *([attribute] if attribute else []), *(rest.split(".") if rest else [])]
@@ -136,7 +146,7 @@ class ProjectIndex:
     def _load(self, module: str, name: str, importer: ModuleName, hops: int) -> None:
         """Summarise the project's module that binds name, following re-exports."""
         found = self._module_summary(module, importer)
-        if found is None or name in found.constants or name in found.functions or hops >= MAX_REEXPORTS:
+        if found is None or hops >= MAX_REEXPORTS or name in (*found.constants, *found.functions, *found.env_reads):
             return
         if name in found.imports:
             module, attribute = found.imports[name]
@@ -187,8 +197,9 @@ class ProjectIndex:
                     constants[defining].append(reach)
         imported = {path: values for path in self._summaries if (values := self._imported_values(path))}
         predicates = {path: used for path in self._summaries if (used := self._imported_functions(path))}
+        env_reads = {path: passed for path in self._summaries if (passed := self._imported_env_reads(path))}
         views: dict[Path, ProjectView] = {}
-        for path in {*(path for path, _ in sites), *constants, *imported, *predicates}:
+        for path in {*(path for path, _ in sites), *constants, *imported, *predicates, *env_reads}:
             summary = self._summaries[path]
             factories = tuple(
                 FactoryReach(
@@ -200,7 +211,9 @@ class ProjectIndex:
                 if sites.get((path, qualname))
             )
             reaches = tuple(sorted(set(constants.get(path, ())), key=lambda r: (r.line, r.target_place)))
-            views[path] = ProjectView(factories, reaches, imported.get(path, ()), predicates.get(path, ()))
+            views[path] = ProjectView(
+                factories, reaches, imported.get(path, ()), predicates.get(path, ()), env_reads.get(path, ())
+            )
         return views
 
     def _imported_values(self, path: Path) -> tuple[ImportedValue, ...]:
@@ -229,6 +242,20 @@ class ProjectIndex:
             found.append(ImportedFunction(written, name, str(module), first, digest, place))
         return tuple(sorted(found, key=lambda function: function.written))
 
+    def _imported_env_reads(self, path: Path) -> tuple[ImportedEnvRead, ...]:
+        """The other modules' environment reads a module passes to SDK credential parameters."""
+        summary = self._summaries[path]
+        found: set[ImportedEnvRead] = set()
+        for argument in summary.credential_arguments:
+            target = self._target(path, summary, argument.value)
+            read = self._summaries[target[0]].env_reads.get(target[1]) if target and target[0] != path else None
+            if target is not None and read is not None:
+                # Only a stand-in default travels: a real value never reaches a cache or a report.
+                default = read.default if read.default is not None and looks_fake(read.default) else None
+                place = f"{self._display(target[0])}:{read.line}"
+                found.add(ImportedEnvRead(argument.value, argument.line, read.variable, read.missing, default, place))
+        return tuple(sorted(found, key=lambda read: (read.line, read.written)))
+
     def _display(self, path: Path) -> str:
         try:
             return path.relative_to(self.root).as_posix()
@@ -248,7 +275,7 @@ class ProjectIndex:
                 return None
             module, name = target
             found = self._summaries[module]
-            if name not in found.imports or name in found.constants or name in found.functions:
+            if name not in found.imports or name in (*found.constants, *found.functions, *found.env_reads):
                 return target
             target = self._written_target(module, found, name)
         return target

@@ -41,6 +41,8 @@ FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 Scope = TypeVar("Scope", ast.ClassDef, FunctionNode)
 
 DIGEST_LENGTH = 16
+# ref. checks/environment/env_reads.py MISSING_*: what a read of a missing variable gives.
+MISSING_RAISES, MISSING_GIVES_NONE, MISSING_GIVES_DEFAULT = "raises", "none", "default"
 REQUIRED = "required"
 DEFAULT_NONE = "none"
 DEFAULT_VALUE = "value"
@@ -92,6 +94,16 @@ class CredentialArgument:
     line: int
 
 
+@dataclass(frozen=True)
+class EnvironmentRead:
+    """A module-level constant read from the process environment: `KEY = os.environ["AWS_KEY"]`."""
+
+    line: int
+    variable: str
+    missing: str  # what a missing variable gives (checks/environment/env_reads.py MISSING_*)
+    default: Optional[str]  # a written string default
+
+
 @dataclass
 class ModuleSummary:
     name: ModuleName
@@ -99,11 +111,13 @@ class ModuleSummary:
     constants: dict[str, tuple[int, str]] = field(default_factory=dict)  # string constants: line, text
     bound: set[str] = field(default_factory=set)  # names assigned at module level
     functions: dict[str, tuple[int, int]] = field(default_factory=dict)  # first (decorators too) and last line
+    env_reads: dict[str, EnvironmentRead] = field(default_factory=dict)  # constants read from os.environ
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
     methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
     factories: dict[str, Factory] = field(default_factory=dict)
     calls: list[CallOf] = field(default_factory=list)
     credential_arguments: list[CredentialArgument] = field(default_factory=list)
+    credential_arguments_read: bool = False
     # Imported names (or their attributes) a client call takes as its service: line, name.
     imported_services: list[tuple[int, str]] = field(default_factory=list)
     # Imported names a retry may take as its predicate: called in an except clause with the error,
@@ -160,7 +174,12 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
     elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         text = _string(statement.value, summary.constants) if statement.value is not None else None
+        read = _environment_read(statement.value) if statement.value is not None else None
         for target in (target for target in targets if isinstance(target, ast.Name)):
+            if read is not None and target.id not in summary.bound:
+                summary.env_reads[target.id] = EnvironmentRead(statement.lineno, *read)
+            else:
+                summary.env_reads.pop(target.id, None)
             if text is not None and target.id not in summary.bound:
                 summary.constants[target.id] = (statement.lineno, text)
             else:
@@ -181,6 +200,36 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
     elif isinstance(statement, (ast.If, ast.Try)):
         for inner in [*statement.body, *statement.orelse]:  # `if TYPE_CHECKING:`, `try: import ...`
             _read_statement(summary, inner, client_lines)
+
+
+def _environment_read(node: ast.expr) -> Optional[tuple[str, str, Optional[str]]]:
+    """(variable, what a missing one gives, default) for `os.environ["X"]`, `os.environ.get("X",
+    d)` and `os.getenv("X", d)`, as written or after `from os import environ, getenv`."""
+    if isinstance(node, ast.Subscript) and (dotted(node.value) or "").endswith("environ"):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value, MISSING_RAISES, None
+        return None
+    if not isinstance(node, ast.Call) or not node.args or len(node.args) > 2 or node.keywords:
+        return None
+    callee = dotted(node.func) or ""
+    if not (callee.endswith("environ.get") or callee in ("os.getenv", "getenv")):
+        return None
+    key, default = node.args[0], node.args[1] if len(node.args) == 2 else None
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    if default is None or (isinstance(default, ast.Constant) and default.value is None):
+        return key.value, MISSING_GIVES_NONE, None
+    text = default.value if isinstance(default, ast.Constant) and isinstance(default.value, str) else None
+    return key.value, MISSING_GIVES_DEFAULT, text
+
+
+def read_credential_arguments(summary: ModuleSummary, tree: ast.Module) -> None:
+    """The names and attributes a module passes to SDK credential parameters, once."""
+    if not summary.credential_arguments_read:
+        summary.credential_arguments_read = True
+        for call in (node for node in walk_tree(tree) if isinstance(node, ast.Call) and node.keywords):
+            _note_credential_arguments(summary, call, dotted(call.func))
 
 
 def _holds_line(node: ast.stmt, lines: frozenset[int]) -> bool:
@@ -315,8 +364,9 @@ def read_uses(summary: ModuleSummary, tree: ast.Module, callee_names: frozenset[
         if callee is not None and callee.rpartition(".")[2] in callee_names:
             enclosing = _innermost(classes, call.lineno)
             summary.calls.append(CallOf(call, callee, enclosing.name if enclosing else None, written or callee))
-        if call.keywords:
+        if call.keywords and not summary.credential_arguments_read:
             _note_credential_arguments(summary, call, dotted(call.func))
+    summary.credential_arguments_read = True
 
 
 def _instance_of(

@@ -1,6 +1,6 @@
 """What the project index tells one module, delivered with the file's settings: who reaches its
-own definitions, the services its client calls take from other modules' constants, and the
-functions of other modules its retries may take as predicates.
+own definitions, and what it takes from other modules: its clients' services, its retries'
+predicates, and credentials read from the environment there.
 
 Only facts its findings depend on travel, so a file's cached result changes exactly when
 something elsewhere in the project changes what its findings say.
@@ -9,6 +9,7 @@ something elsewhere in the project changes what its findings say.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,19 @@ class ImportedFunction:
 
 
 @dataclass(frozen=True)
+class ImportedEnvRead:
+    """Another module's constant, read from the environment, that this module passes to an SDK
+    credential parameter (`from .settings import AWS_KEY`, `AWS_KEY = os.environ["..."]` there)."""
+
+    written: str  # as this module writes it: "AWS_KEY", "settings.AWS_KEY"
+    line: int  # the SDK call
+    variable: str
+    missing: str  # what a missing variable gives: env_reads.py MISSING_*
+    default: Optional[str]  # the default, only when it is a stand-in ("testing"): never a real value
+    place: str  # where the read is: "shop/settings.py:4", relative to the project root
+
+
+@dataclass(frozen=True)
 class ProjectView:
     """Everything the project index knows that this module's findings depend on."""
 
@@ -76,6 +90,12 @@ class ProjectView:
     constants: tuple[ConstantReach, ...] = ()
     imported: tuple[ImportedValue, ...] = ()
     predicates: tuple[ImportedFunction, ...] = ()
+    env_reads: tuple[ImportedEnvRead, ...] = ()
+
+    @property
+    def reaches_clients(self) -> bool:
+        """Other modules' calls reach this module's factories, or give its clients their service."""
+        return bool(self.factories or self.imported)
 
     @property
     def lines(self) -> frozenset[int]:
@@ -85,7 +105,7 @@ class ProjectView:
         return frozenset([*lines, *(value.line for value in self.imported)])
 
     def __bool__(self) -> bool:
-        return bool(self.factories or self.constants or self.imported or self.predicates)
+        return bool(self.factories or self.constants or self.imported or self.predicates or self.env_reads)
 
 
 NO_PROJECT_VIEW = ProjectView()

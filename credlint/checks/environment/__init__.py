@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from credlint.checks.environment.candidates import (
     attributes_followed,
     lines_giving_credentials,
@@ -24,11 +26,13 @@ CREDENTIAL_VARIABLE_TRIGGERS = (
     b"AWS_SECURITY_TOKEN",
 )
 
+PASSES_IMPORTED_READS = attrgetter("env_reads")
+
 # fmt: off
 RULES = (
     # Variable names may come from constants, so the Python rules trigger on the AWS_ prefix alone.
     RuleInfo("CL201", "env-credentials-written", CATEGORY, W, "Code writes AWS credential variables into its own environment", (b"AWS_",), f"{__name__}.env_credentials_written:EnvCredentialsWritten", may_write_environment, seeds=lines_touching_environment),
-    RuleInfo("CL202", "env-credentials-passed-explicitly", CATEGORY, W, "Credentials read from the environment are passed explicitly to the SDK", (b"environ", b"getenv", b"dotenv", b"decouple", b"BaseSettings"), f"{__name__}.env_credentials_passed_explicitly:EnvCredentialsPassedExplicitly", may_pass_env_credentials, seeds=lines_giving_credentials, by_member=attributes_followed),
+    RuleInfo("CL202", "env-credentials-passed-explicitly", CATEGORY, W, "Credentials read from the environment are passed explicitly to the SDK", (b"environ", b"getenv", b"dotenv", b"decouple", b"BaseSettings"), f"{__name__}.env_credentials_passed_explicitly:EnvCredentialsPassedExplicitly", may_pass_env_credentials, seeds=lines_giving_credentials, by_member=attributes_followed, reached_by_view=PASSES_IMPORTED_READS),
     RuleInfo("CL203", "credentials-in-child-environment", CATEGORY, W, "AWS credential variables put into a child process's environment", (b"AWS_",), f"{__name__}.credentials_in_child_environment:CredentialsInChildEnvironment", may_start_child_with_environment, seeds=lines_touching_environment),
     RuleInfo("CL204", "dotenv-credentials-loaded", CATEGORY, W, "A .env file that defines AWS credentials is loaded", (b"dotenv", b"read_env"), f"{__name__}.dotenv_credentials_loaded:DotenvCredentialsLoaded"),
     RuleInfo("CL205", "deployment-env-credentials", CATEGORY, W, "Deployment configuration sets AWS credential variables for the process", (*CREDENTIAL_VARIABLE_TRIGGERS, b"aws-access-key-id"), f"{__name__}.deployment_env_credentials:DeploymentEnvCredentials", kinds=DEPLOYMENT_KINDS),

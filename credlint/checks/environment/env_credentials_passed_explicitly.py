@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
 
@@ -36,6 +37,7 @@ from credlint.checks.environment.env_reads import (
     variables_tested_set,
 )
 from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, shadowing_severity
+from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
@@ -125,6 +127,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         # Conditions, read only when a candidate needs them: the variables they require to be set.
         self._conditionals: list[cst.If | cst.IfExp] = []
         self._attributes: Optional[ModuleAttributes] = None
+        self._imported = {read.written: read for read in context.settings.project.env_reads}
 
     def visit_Module(self, node: cst.Module) -> None:
         self._attributes = ModuleAttributes(self, node)
@@ -142,7 +145,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         arguments = call_arguments(self, node, sdk_call.parameters)
         if sdk_call.kind in (CLIENT, RESOURCE) and sdk_call.session is not None:
             self._client_endpoints.setdefault(sdk_call.session, []).append(_names_endpoint(arguments))
-        passed = _passed_credentials(self, sdk_call, arguments, self._attributes)
+        passed = _passed_credentials(self, sdk_call, arguments, self._attributes, self._imported)
         if passed is None or all(item.credential == SESSION_TOKEN for item in passed):
             return
         # A client for another endpoint (MinIO, LocalStack, R2) needs keys no AWS role can give.
@@ -195,7 +198,11 @@ class EnvCredentialsPassedExplicitly(Rule):
 
 
 def _passed_credentials(
-    rule: Rule, sdk_call: SdkCall, arguments: CallArguments, attributes: Optional[ModuleAttributes]
+    rule: Rule,
+    sdk_call: SdkCall,
+    arguments: CallArguments,
+    attributes: Optional[ModuleAttributes],
+    imported: Mapping[str, ImportedEnvRead],
 ) -> tuple[_PassedCredential, ...] | None:
     """The credential arguments that environment reads reach; None when deliberate credentials reach one."""
     passed = []
@@ -204,7 +211,7 @@ def _passed_credentials(
             continue
         if sdk_call.kind not in (CREDENTIALS, SET_CREDENTIALS) and not parameter.startswith("aws_"):
             continue
-        reaching = reaching_env_reads(rule, expr, attributes)
+        reaching = reaching_env_reads(rule, expr, attributes, imported)
         if reaching.deliberate:
             return None
         if reaching.reads:
@@ -254,8 +261,10 @@ def _explanation(candidate: _Candidate, reads: list[EnvRead], line: int) -> Expl
     placement = CredentialPlacement(link, sdk_call.label, line)
     variables = ", ".join(_variables(reads))
     parameters = ", ".join(item.parameter for item in candidate.passed)
+    places = list(dict.fromkeys(read.place for read in reads if read.place))
+    elsewhere = f" (read in {', '.join(places)})" if places else ""
     summary = (
-        f"Values read from {variables} are passed as {parameters} to {sdk_call.label} (line {line}): "
+        f"Values read from {variables}{elsewhere} are passed as {parameters} to {sdk_call.label} (line {line}): "
         f"the {link} link, which ends credential resolution before the provider chain starts."
     )
     runtime = _RUNTIME_BY_LINK[link].format(target=sdk_call.label)

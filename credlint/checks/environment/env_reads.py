@@ -15,12 +15,14 @@ from types import MappingProxyType
 from typing import Optional
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import bindings_of, scope_of, single_bound_value
+from credlint.analysis.bindings import bindings_of, bound_by_module_import, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
 from credlint.checks.environment.attribute_values import ModuleAttributes, SettingsField
 from credlint.checks.environment.helper_functions import helper_function, parameters_given, returned_values
+from credlint.project.view import ImportedEnvRead
 
 # Where a read takes its value from.
 SOURCE_ENVIRONMENT = "environment"  # the process environment, which botocore's env provider reads too
@@ -64,6 +66,7 @@ DELIBERATE_CREDENTIAL_METHODS = frozenset(
 )
 MAX_FOLLOW_DEPTH = 10
 _NOTHING_GIVEN: Mapping[cst.Param, cst.BaseExpression] = MappingProxyType({})
+_NO_IMPORTED_READS: Mapping[str, ImportedEnvRead] = MappingProxyType({})
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
@@ -88,6 +91,7 @@ class EnvRead:
     source: str
     missing: str
     default: Optional[str] = None  # the literal default, when one is written
+    place: str = ""  # where another module of the project reads it ("app/settings.py:4"); "" here
 
 
 @dataclass(frozen=True)
@@ -99,11 +103,15 @@ class ReachingValues:
 
 
 def reaching_env_reads(
-    owner: cst.MetadataDependent, expr: cst.BaseExpression, attributes: Optional[ModuleAttributes] = None
+    owner: cst.MetadataDependent,
+    expr: cst.BaseExpression,
+    attributes: Optional[ModuleAttributes] = None,
+    imported: Mapping[str, ImportedEnvRead] = _NO_IMPORTED_READS,
 ) -> ReachingValues:
     """Every environment read whose value may end up in expr; attributes of the module's classes are
-    followed when given. Needs BINDING_PROVIDERS declared by owner."""
-    walker = _ValueWalker(owner, attributes)
+    followed when given, and other modules' reads by the names this one imports them by
+    (project/view.py). Needs BINDING_PROVIDERS declared by owner."""
+    walker = _ValueWalker(owner, attributes, imported)
     walker.walk(expr, _NOTHING_GIVEN, 0)
     return ReachingValues(tuple(walker.reads), walker.deliberate)
 
@@ -254,9 +262,15 @@ def _binding_nodes(owner: cst.MetadataDependent, name: cst.Name) -> list[Optiona
 class _ValueWalker:
     """Follows an expression back to the reads that may give it its value."""
 
-    def __init__(self, owner: cst.MetadataDependent, attributes: Optional[ModuleAttributes]) -> None:
+    def __init__(
+        self,
+        owner: cst.MetadataDependent,
+        attributes: Optional[ModuleAttributes],
+        imported: Mapping[str, ImportedEnvRead],
+    ) -> None:
         self.owner = owner
         self.attributes = attributes
+        self.imported = imported
         self.reads: list[EnvRead] = []
         self.deliberate = False
         self._seen: set[tuple[int, int]] = set()
@@ -274,7 +288,10 @@ class _ValueWalker:
             if default is not None:
                 self.walk(default, given, depth + 1)
             return
-        if isinstance(expr, cst.Name):
+        imported = self._imported_read(expr)
+        if imported is not None:
+            self.reads.append(imported)
+        elif isinstance(expr, cst.Name):
             self._walk_name(expr, given, depth)
         elif isinstance(expr, cst.BooleanOperation):
             self.walk(expr.left, given, depth + 1)
@@ -295,6 +312,15 @@ class _ValueWalker:
             self._walk_call(expr, given, depth)
         elif isinstance(expr, (cst.Subscript, cst.Attribute)):
             self._walk_container(expr, given, depth)
+
+    def _imported_read(self, expr: cst.BaseExpression) -> Optional[EnvRead]:
+        """Another module's read, when expr names it through this module's import."""
+        if not self.imported or not isinstance(expr, (cst.Name, cst.Attribute)):
+            return None
+        read = self.imported.get(get_full_name_for_node(expr) or "")
+        if read is None or not bound_by_module_import(self.owner, expr):
+            return None
+        return EnvRead(expr, read.variable, SOURCE_ENVIRONMENT, read.missing, read.default, read.place)
 
     def _walk_name(self, name: cst.Name, given: Mapping[cst.Param, cst.BaseExpression], depth: int) -> None:
         for binding in bindings_of(self.owner, name):
