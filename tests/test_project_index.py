@@ -506,3 +506,63 @@ def test_environment_reads_are_taken_from_the_module_an_import_names(tmp_path: P
         ("conf.SECRET", "APP_SECRET", "default", None, "conf.py:5"),  # a default that may be real stays out
         ("conf.TOKEN", "APP_TOKEN", "default", "testing", "conf.py:6"),
     ]
+
+
+def test_fields_of_a_settings_instance_are_reads_of_their_variables(tmp_path: Path) -> None:
+    index = index_of(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/config.py": """
+                from pydantic import Field
+                from pydantic_settings import BaseSettings, SettingsConfigDict
+                class Settings(BaseSettings):
+                    model_config = SettingsConfigDict(env_prefix="shop_")
+                    aws_access_key_id: str
+                    aws_secret_access_key: str = Field(None, alias="SHOP_SIGNING")
+                    aws_session_token: str = "dummy"
+                class Plain:
+                    aws_access_key_id: str = "x"
+                settings = Settings()
+                plain = Plain()
+                twice = Settings()
+                twice = None
+            """,
+            "run.py": """
+                import boto3
+                from app.config import plain, settings, twice
+                boto3.Session(
+                    aws_access_key_id=settings.aws_access_key_id,
+                    aws_secret_access_key=settings.aws_secret_access_key,
+                    aws_session_token=settings.aws_session_token,
+                )
+                boto3.Session(aws_access_key_id=plain.aws_access_key_id, aws_secret_access_key=twice.aws_access_key_id)
+            """,
+        },
+    )
+    reads = view_of(index, tmp_path / "run.py").env_reads
+    assert [(r.written, r.variable, r.missing, r.default, r.place) for r in reads] == [
+        ("settings.aws_access_key_id", "SHOP_AWS_ACCESS_KEY_ID", "raises", None, "app/config.py:6"),
+        ("settings.aws_secret_access_key", "SHOP_SIGNING", "none", None, "app/config.py:7"),
+        ("settings.aws_session_token", "SHOP_AWS_SESSION_TOKEN", "default", "dummy", "app/config.py:8"),
+    ]
+
+
+def test_cli_reports_settings_read_in_another_module_where_they_are_passed(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "config.py": "import os\nKEY = os.environ['UPLOAD_KEY_ID']\nSECRET = os.getenv('UPLOAD_SECRET')\n",
+            "upload.py": """
+                import boto3
+                import config
+                def client():
+                    return boto3.client(
+                        "s3", region_name="eu-west-1", aws_access_key_id=config.KEY, aws_secret_access_key=config.SECRET
+                    )
+            """,
+        },
+    )
+    [finding] = findings(tmp_path, "--no-cache", "upload.py")
+    assert (finding["path"], finding["line"], finding["code"]) == ("upload.py", 6, "CL202")
+    assert "(read in config.py:2, config.py:3)" in finding["explanation"]["summary"]

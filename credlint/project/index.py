@@ -31,6 +31,7 @@ from credlint.project.byte_gates import (
     may_pass_credentials,
     may_take_imported_predicate,
 )
+from credlint.project.environment_reads import EnvironmentRead
 from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, module_name_of
 from credlint.project.reading import read_python_source
 from credlint.project.summary import (
@@ -140,13 +141,14 @@ class ProjectIndex:
             head, _, rest = written.partition(".")
             module, attribute = summary.imports[head]
             parts = [*module.split("."), *([attribute] if attribute else []), *(rest.split(".") if rest else [])]
-            if len(parts) > 1:
-                self._load(".".join(parts[:-1]), parts[-1], summary.name, 0)
+            # `settings.KEY`: KEY of a module settings, or of an instance `settings` of a module
+            for split in (1, 2)[: len(parts) - 1]:
+                self._load(".".join(parts[:-split]), parts[-split], summary.name, 0)
 
     def _load(self, module: str, name: str, importer: ModuleName, hops: int) -> None:
         """Summarise the project's module that binds name, following re-exports."""
         found = self._module_summary(module, importer)
-        if found is None or hops >= MAX_REEXPORTS or name in (*found.constants, *found.functions, *found.env_reads):
+        if found is None or hops >= MAX_REEXPORTS or name in found.bound or name in found.functions:
             return
         if name in found.imports:
             module, attribute = found.imports[name]
@@ -243,18 +245,35 @@ class ProjectIndex:
         return tuple(sorted(found, key=lambda function: function.written))
 
     def _imported_env_reads(self, path: Path) -> tuple[ImportedEnvRead, ...]:
-        """The other modules' environment reads a module passes to SDK credential parameters."""
+        """The other modules' environment reads a module passes to SDK credential parameters: their
+        constants, and the fields of their pydantic-settings instances."""
         summary = self._summaries[path]
         found: set[ImportedEnvRead] = set()
         for argument in summary.credential_arguments:
-            target = self._target(path, summary, argument.value)
-            read = self._summaries[target[0]].env_reads.get(target[1]) if target and target[0] != path else None
-            if target is not None and read is not None:
+            located = self._environment_read(path, summary, argument.value)
+            if located is not None:
+                module, read = located
                 # Only a stand-in default travels: a real value never reaches a cache or a report.
                 default = read.default if read.default is not None and looks_fake(read.default) else None
-                place = f"{self._display(target[0])}:{read.line}"
+                place = f"{self._display(module)}:{read.line}"
                 found.add(ImportedEnvRead(argument.value, argument.line, read.variable, read.missing, default, place))
         return tuple(sorted(found, key=lambda read: (read.line, read.written)))
+
+    def _environment_read(
+        self, path: Path, summary: ModuleSummary, written: str
+    ) -> Optional[tuple[Path, EnvironmentRead]]:
+        """The read of another module a name refers to: `KEY`, `config.KEY`, `settings.KEY`."""
+        target = self._target(path, summary, written)
+        if target is not None and target[0] != path and target[1] in self._summaries[target[0]].env_reads:
+            return target[0], self._summaries[target[0]].env_reads[target[1]]
+        owner, _, field_name = written.rpartition(".")
+        instance = self._target(path, summary, owner) if owner else None
+        if instance is None or instance[0] == path:
+            return None
+        defining = self._summaries[instance[0]]
+        made = defining.instances.get(instance[1])
+        read = defining.settings_classes[made].get(field_name) if made is not None else None
+        return (instance[0], read) if read is not None else None
 
     def _display(self, path: Path) -> str:
         try:
@@ -275,7 +294,7 @@ class ProjectIndex:
                 return None
             module, name = target
             found = self._summaries[module]
-            if name not in found.imports or name in (*found.constants, *found.functions, *found.env_reads):
+            if name not in found.imports or name in found.bound or name in found.functions:
                 return target
             target = self._written_target(module, found, name)
         return target

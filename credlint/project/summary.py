@@ -18,6 +18,7 @@ from typing import Optional, TypeVar, Union
 
 from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe, walk_tree
+from credlint.project.environment_reads import EnvironmentRead, constant_read, settings_fields
 from credlint.project.module_names import ModuleName, imported_module
 
 CLIENT_METHODS = frozenset({"client", "resource"})
@@ -41,8 +42,6 @@ FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 Scope = TypeVar("Scope", ast.ClassDef, FunctionNode)
 
 DIGEST_LENGTH = 16
-# ref. checks/environment/env_reads.py MISSING_*: what a read of a missing variable gives.
-MISSING_RAISES, MISSING_GIVES_NONE, MISSING_GIVES_DEFAULT = "raises", "none", "default"
 REQUIRED = "required"
 DEFAULT_NONE = "none"
 DEFAULT_VALUE = "value"
@@ -94,16 +93,6 @@ class CredentialArgument:
     line: int
 
 
-@dataclass(frozen=True)
-class EnvironmentRead:
-    """A module-level constant read from the process environment: `KEY = os.environ["AWS_KEY"]`."""
-
-    line: int
-    variable: str
-    missing: str  # what a missing variable gives (checks/environment/env_reads.py MISSING_*)
-    default: Optional[str]  # a written string default
-
-
 @dataclass
 class ModuleSummary:
     name: ModuleName
@@ -112,6 +101,8 @@ class ModuleSummary:
     bound: set[str] = field(default_factory=set)  # names assigned at module level
     functions: dict[str, tuple[int, int]] = field(default_factory=dict)  # first (decorators too) and last line
     env_reads: dict[str, EnvironmentRead] = field(default_factory=dict)  # constants read from os.environ
+    settings_classes: dict[str, dict[str, EnvironmentRead]] = field(default_factory=dict)  # pydantic-settings
+    instances: dict[str, str] = field(default_factory=dict)  # `settings = Settings()`: name -> class
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases as written
     methods: dict[str, frozenset[str]] = field(default_factory=dict)  # class -> the methods it defines
     factories: dict[str, Factory] = field(default_factory=dict)
@@ -174,8 +165,13 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
     elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         text = _string(statement.value, summary.constants) if statement.value is not None else None
-        read = _environment_read(statement.value) if statement.value is not None else None
+        read = constant_read(statement.value) if statement.value is not None else None
+        made = _settings_made(summary, statement.value)
         for target in (target for target in targets if isinstance(target, ast.Name)):
+            if made is not None and target.id not in summary.bound:
+                summary.instances[target.id] = made
+            else:
+                summary.instances.pop(target.id, None)
             if read is not None and target.id not in summary.bound:
                 summary.env_reads[target.id] = EnvironmentRead(statement.lineno, *read)
             else:
@@ -192,6 +188,9 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
             _note_factory(summary, statement, statement.name, method=False)
     elif isinstance(statement, ast.ClassDef):
         summary.classes[statement.name] = tuple(text for base in statement.bases if (text := dotted(base)))
+        fields = settings_fields(statement)
+        if fields is not None:
+            summary.settings_classes[statement.name] = fields
         members = [member for member in statement.body if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))]
         summary.methods[statement.name] = frozenset(member.name for member in members)
         for member in (member for member in members if _holds_line(member, client_lines)):
@@ -202,34 +201,19 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
             _read_statement(summary, inner, client_lines)
 
 
-def _environment_read(node: ast.expr) -> Optional[tuple[str, str, Optional[str]]]:
-    """(variable, what a missing one gives, default) for `os.environ["X"]`, `os.environ.get("X",
-    d)` and `os.getenv("X", d)`, as written or after `from os import environ, getenv`."""
-    if isinstance(node, ast.Subscript) and (dotted(node.value) or "").endswith("environ"):
-        key = node.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return key.value, MISSING_RAISES, None
-        return None
-    if not isinstance(node, ast.Call) or not node.args or len(node.args) > 2 or node.keywords:
-        return None
-    callee = dotted(node.func) or ""
-    if not (callee.endswith("environ.get") or callee in ("os.getenv", "getenv")):
-        return None
-    key, default = node.args[0], node.args[1] if len(node.args) == 2 else None
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-        return None
-    if default is None or (isinstance(default, ast.Constant) and default.value is None):
-        return key.value, MISSING_GIVES_NONE, None
-    text = default.value if isinstance(default, ast.Constant) and isinstance(default.value, str) else None
-    return key.value, MISSING_GIVES_DEFAULT, text
-
-
 def read_credential_arguments(summary: ModuleSummary, tree: ast.Module) -> None:
     """The names and attributes a module passes to SDK credential parameters, once."""
     if not summary.credential_arguments_read:
         summary.credential_arguments_read = True
         for call in (node for node in walk_tree(tree) if isinstance(node, ast.Call) and node.keywords):
             _note_credential_arguments(summary, call, dotted(call.func))
+
+
+def _settings_made(summary: ModuleSummary, value: Optional[ast.expr]) -> Optional[str]:
+    """The settings class a module-level value is made of with no arguments: `Settings()`."""
+    if isinstance(value, ast.Call) and not value.args and not value.keywords and isinstance(value.func, ast.Name):
+        return value.func.id if value.func.id in summary.settings_classes else None
+    return None
 
 
 def _holds_line(node: ast.stmt, lines: frozenset[int]) -> bool:
