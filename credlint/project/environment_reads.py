@@ -13,6 +13,8 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
+from credlint.project.module_names import dotted
+
 # ref. checks/environment/env_reads.py MISSING_*: what a read of a missing variable gives.
 MISSING_RAISES, MISSING_GIVES_NONE, MISSING_GIVES_DEFAULT = "raises", "none", "default"
 
@@ -35,14 +37,14 @@ class EnvironmentRead:
 def constant_read(node: ast.expr) -> Optional[tuple[str, str, Optional[str]]]:
     """(variable, what a missing one gives, default) for `os.environ["X"]`, `os.environ.get("X",
     d)` and `os.getenv("X", d)`, as written or after `from os import environ, getenv`."""
-    if isinstance(node, ast.Subscript) and (_dotted(node.value) or "").endswith("environ"):
+    if isinstance(node, ast.Subscript) and (dotted(node.value) or "").endswith("environ"):
         key = node.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value, MISSING_RAISES, None
         return None
     if not isinstance(node, ast.Call) or not node.args or len(node.args) > 2 or node.keywords:
         return None
-    callee = _dotted(node.func) or ""
+    callee = dotted(node.func) or ""
     if not (callee.endswith("environ.get") or callee in ("os.getenv", "getenv")):
         return None
     key, default = node.args[0], node.args[1] if len(node.args) == 2 else None
@@ -129,12 +131,3 @@ def _prefix_settings(statement: ast.ClassDef) -> list[ast.expr]:
 
 def _dotted_tail(node: ast.expr) -> str:
     return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
-
-
-def _dotted(node: ast.expr) -> Optional[str]:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner is not None else None
-    return None

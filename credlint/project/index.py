@@ -32,7 +32,7 @@ from credlint.project.byte_gates import (
     may_take_imported_predicate,
 )
 from credlint.project.environment_reads import EnvironmentRead
-from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, module_name_of
+from credlint.project.module_names import PACKAGE_MARKER, ModuleName, ModuleTable, dotted, module_name_of
 from credlint.project.reading import read_python_source
 from credlint.project.summary import (
     DEFAULT_NONE,
@@ -40,7 +40,6 @@ from credlint.project.summary import (
     CallOf,
     Factory,
     ModuleSummary,
-    dotted,
     function_digest,
     is_service_name,
     may_set_region,

@@ -71,3 +71,13 @@ class ModuleTable:
         if len(same_root) == 1:
             return same_root[0]
         return candidates[0][0] if len(candidates) == 1 else None
+
+
+def dotted(node: ast.expr) -> Optional[str]:
+    """The dotted name an expression writes (`a.b.c`), None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted(node.value)
+        return f"{inner}.{node.attr}" if inner is not None else None
+    return None

@@ -19,7 +19,7 @@ from typing import Optional, TypeVar, Union
 from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe, walk_tree
 from credlint.project.environment_reads import EnvironmentRead, constant_read, settings_fields
-from credlint.project.module_names import ModuleName, imported_module
+from credlint.project.module_names import ModuleName, dotted, imported_module
 
 CLIENT_METHODS = frozenset({"client", "resource"})
 # ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS, the boto3 spelling (that module imports LibCST).
@@ -230,15 +230,6 @@ def _string(node: ast.expr, constants: dict[str, tuple[int, str]]) -> Optional[s
         return left + right if left is not None and right is not None else None
     if isinstance(node, ast.Name) and node.id in constants:
         return constants[node.id][1]
-    return None
-
-
-def dotted(node: ast.expr) -> Optional[str]:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = dotted(node.value)
-        return f"{inner}.{node.attr}" if inner is not None else None
     return None
 
 
