@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
@@ -11,6 +12,7 @@ from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS
 from credlint.analysis.credential_slots import SDK_PARAMETER_SLOTS
+from credlint.analysis.literals import string_pieces
 from credlint.analysis.platforms import PLATFORM_ANY
 from credlint.analysis.sdk import (
     CLIENT,
@@ -41,6 +43,8 @@ from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
+# AWS's own endpoints (`s3.eu-west-1.amazonaws.com`, `*.api.aws`): a client given one still talks to AWS.
+AWS_ENDPOINT_DOMAIN = re.compile(r"\.amazonaws\.com(\.cn)?\b|\.api\.aws\b")
 # ref. aws-chain-reference.md section 1: the env provider answers only when AWS_ACCESS_KEY_ID is non-empty.
 ACTIVATING_VARIABLE = "AWS_ACCESS_KEY_ID"
 _SOURCE_PHRASES = {
@@ -144,12 +148,12 @@ class EnvCredentialsPassedExplicitly(Rule):
             return
         arguments = call_arguments(self, node, sdk_call.parameters)
         if sdk_call.kind in (CLIENT, RESOURCE) and sdk_call.session is not None:
-            self._client_endpoints.setdefault(sdk_call.session, []).append(_names_endpoint(arguments))
+            self._client_endpoints.setdefault(sdk_call.session, []).append(_names_other_endpoint(self, arguments))
         passed = _passed_credentials(self, sdk_call, arguments, self._attributes, self._imported)
         if passed is None or all(item.credential == SESSION_TOKEN for item in passed):
             return
         # A client for another endpoint (MinIO, LocalStack, R2) needs keys no AWS role can give.
-        if not (sdk_call.kind in (CLIENT, RESOURCE) and _names_endpoint(arguments)):
+        if not (sdk_call.kind in (CLIENT, RESOURCE) and _names_other_endpoint(self, arguments)):
             self._candidates.append(_Candidate(node, sdk_call, passed))
 
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -219,9 +223,14 @@ def _passed_credentials(
     return tuple(passed)
 
 
-def _names_endpoint(arguments: CallArguments) -> bool:
+def _names_other_endpoint(rule: Rule, arguments: CallArguments) -> bool:
+    """An endpoint_url that may be another service's (MinIO, LocalStack): not one written as AWS's
+    own (`f"https://s3.{region}.amazonaws.com"`), where the role's credentials would do."""
     endpoint = arguments.get("endpoint_url")
-    return endpoint is not None and not (isinstance(endpoint, cst.Name) and endpoint.value == "None")
+    if endpoint is None or (isinstance(endpoint, cst.Name) and endpoint.value == "None"):
+        return False
+    pieces = string_pieces(rule, endpoint) or []
+    return not any(piece.text and AWS_ENDPOINT_DOMAIN.search(piece.text) for piece in pieces)
 
 
 def _first_argument(candidate: _Candidate) -> cst.CSTNode:
