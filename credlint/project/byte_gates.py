@@ -7,6 +7,7 @@ never parsed for the index. `bytes.find` and `in` rather than regexes where the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from credlint.secrets import (
     ACCESS_KEY_PREFIXES,
@@ -18,13 +19,18 @@ from credlint.secrets import (
 # An assignment of a quoted run of base64: where a credential constant's bytes stand. A regex that
 # starts with `=` skips ahead fast; whether the target starts its line is checked after.
 _ASSIGNED_RUN = re.compile(rb"""=[ \t]*[rRbBuU]{0,2}["']([A-Za-z0-9/+=]{16,})["']""")
-# Where a retry library takes a predicate: tenacity retry_if_(not_)exception, backoff giveup=,
-# retrying retry_on_exception=.
-_PREDICATE_ARGUMENT_WORDS = (b"retry_if_", b"giveup", b"retry_on_exception")
+# Where a retry library takes a predicate: tenacity retry_if_(not_)exception, retrying
+# retry_on_exception=; backoff's giveup= apart, so a file without "retry" costs one scan less.
+_RETRY_PREDICATE_WORDS = (b"retry_if_", b"retry_on_exception")
 _HANDLER_WINDOW = 2000  # bytes after an except clause where its error may be passed on
 # A def's parameter whose name says region, defaulting to None: a factory's region comes through it.
 _REGION_PARAMETER = re.compile(rb"region\w*\s*(?::[^=,)\n]*)?=\s*None")
 _CLIENT_CALLS = (b"client(", b"resource(")
+_CREDENTIAL_KEYWORDS = (b"aws_access_key_id", b"aws_secret_access_key")
+# `=` and the first name of the value: `KEY`, `settings` of `settings.KEY`.
+_CREDENTIAL_VALUE = re.compile(rb"\s*=\s*([A-Za-z_]\w*)")
+_LOCAL_HEADS = frozenset({b"os", b"None", b"self", b"cls", b"environ"})
+_IMPORT_STATEMENT = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n(]*(?:\([^)]*\))?[^\n]*", re.MULTILINE)
 _STRING_PREFIX_LENGTH = 2  # rb'', f'' ...
 # ref. secrets.py: a secret key has 40 characters (41 for the STS pages' example), a token 100 or more.
 _SECRET_LENGTHS = (40, 41)
@@ -88,8 +94,9 @@ def _name_follows(source: bytes, start: int) -> bool:
 def may_take_imported_predicate(source: bytes) -> bool:
     """A retry library given a predicate, or an except clause that passes its error to a function
     the module imports by name (`if not is_throttled(error): raise`), judged on the bytes."""
-    if any(word in source for word in _PREDICATE_ARGUMENT_WORDS):
+    if (b"retry" in source and any(word in source for word in _RETRY_PREDICATE_WORDS)) or b"giveup" in source:
         return True
+    callees: set[bytes] = set()
     start = source.find(b"except ")
     while start >= 0:
         end = source.find(b"\n", start)
@@ -98,14 +105,14 @@ def may_take_imported_predicate(source: bytes) -> bool:
         named = clause.rfind(b" as ")
         if named >= 0 and clause.endswith(b":"):
             error = clause[named + 4 : -1].strip()
-            if _passed_to_import(source, source[end : end + _HANDLER_WINDOW], b"(" + error):
-                return True
+            callees.update(_called_with(source[end : end + _HANDLER_WINDOW], b"(" + error))
         start = source.find(b"except ", end)
-    return False
+    import_lines = _import_lines(source) if callees else b""
+    return any(_imports(import_lines, callee) for callee in callees)
 
 
-def _passed_to_import(source: bytes, window: bytes, opening: bytes) -> bool:
-    """Whether `name(error` stands in the window, for a name a `from ... import` line names."""
+def _called_with(window: bytes, opening: bytes) -> Iterator[bytes]:
+    """The plain names called with the error first (`name(error`) in the window."""
     found = window.find(opening)
     while found >= 0:
         following = window[found + len(opening) : found + len(opening) + 1]
@@ -114,11 +121,9 @@ def _passed_to_import(source: bytes, window: bytes, opening: bytes) -> bool:
             start -= 1
         callee = window[start:found]
         plain = callee[:1].isalpha() or callee[:1] == b"_"
-        called = plain and window[start - 1 : start] != b"." and not (following.isalnum() or following == b"_")
-        if called and re.search(rb"^[ \t]*from[ \t][^\n]*\b" + re.escape(callee) + rb"\b", source, re.MULTILINE):
-            return True
+        if plain and window[start - 1 : start] != b"." and not (following.isalnum() or following == b"_"):
+            yield callee
         found = window.find(opening, found + 1)
-    return False
 
 
 def may_define_constant(source: bytes) -> bool:
@@ -132,5 +137,25 @@ def may_define_constant(source: bytes) -> bool:
 
 
 def may_pass_credentials(source: bytes) -> bool:
-    """An SDK credential parameter named: a name passed to it may be another module's read."""
-    return b"aws_secret_access_key" in source or b"aws_access_key_id" in source
+    """An SDK credential parameter given a name an import line names (`aws_access_key_id=KEY`,
+    `=settings.KEY`): the value may be another module's read of the environment."""
+    heads: set[bytes] = set()
+    for word in _CREDENTIAL_KEYWORDS:
+        found = source.find(word)
+        while found >= 0:
+            head = _CREDENTIAL_VALUE.match(source, found + len(word))
+            if head is not None and head.group(1) not in _LOCAL_HEADS:
+                heads.add(head.group(1))
+            found = source.find(word, found + 1)
+    import_lines = _import_lines(source) if heads else b""
+    return any(_imports(import_lines, head) for head in heads)
+
+
+def _import_lines(source: bytes) -> bytes:
+    """A module's import statements, parenthesised lists included: where a name may be imported."""
+    return b"\n".join(_IMPORT_STATEMENT.findall(source))
+
+
+def _imports(import_lines: bytes, name: bytes) -> bool:
+    """Whether the import lines name name (`from .settings import KEY`, `import config`)."""
+    return re.search(rb"\b" + re.escape(name) + rb"\b", import_lines) is not None
