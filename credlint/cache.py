@@ -18,13 +18,14 @@ import json
 import os
 import time
 from collections.abc import Iterable
+from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from credlint import __version__
 from credlint.atomic_write import write_atomically
 from credlint.chain import ChainStep, Explanation
-from credlint.finding import FileError, Finding, Severity, Span
+from credlint.finding import FileError, Finding, Fix, Severity, Span
 
 if TYPE_CHECKING:
     from credlint.api import FileJob
@@ -211,6 +212,7 @@ def _finding_to(finding: Finding) -> dict[str, Any]:
             "runtime": explanation.runtime,
             "fix": explanation.fix,
         },
+        "fix": None if finding.fix is None else list(astuple(finding.fix)),
     }
 
 
@@ -233,4 +235,5 @@ def _finding_from(data: dict[str, Any]) -> Finding:
             runtime=explanation["runtime"],
             fix=explanation["fix"],
         ),
+        fix=None if data["fix"] is None else Fix(*data["fix"]),
     )

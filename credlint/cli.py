@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Optional
 from credlint import __version__
 from credlint.budget import checks_left_behind
 from credlint.config import ConfigError, ConfigFinder, Overrides, read_pyproject
-from credlint.finding import Severity
+from credlint.finding import Finding, Severity
 
 if TYPE_CHECKING:
     from credlint.api import Report
@@ -86,9 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 only for findings at or above this severity (all are still reported)",
     )
     check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings this baseline lacks")
+    check.add_argument("--changed-since", metavar="REV", help="check only files changed since a git revision")
+    check.add_argument("--fix", action="store_true", help="apply the fixes of the findings, in place (safe ones only)")
     check.add_argument(
-        "--diff", "--changed-since", dest="diff", metavar="REV", help="check only files changed since a git revision"
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: also the fixes that change behaviour"
     )
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of applying them")
     check.add_argument(
         "--stdin-filename",
         metavar="PATH",
@@ -182,11 +186,18 @@ def run_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     only = None
-    if args.diff is not None:
+    if args.changed_since is not None:
         from credlint.changed_files import changed_since
 
-        only = changed_since(args.diff, Path.cwd())
+        only = changed_since(args.changed_since, Path.cwd())
+    if (args.fix or args.diff) and args.stdin_filename is not None:
+        raise ConfigError("--fix and --diff edit files on disk: they do not read stdin")
     report = read_stdin(args) if args.stdin_filename is not None else run_selection(args, only)
+    if args.diff:  # the fixes as a diff, and nothing else on stdout
+        fixed = apply_fixes(args, report, write=False)
+        return EXIT_ERROR if report.failed else EXIT_FINDINGS if fixed else EXIT_CLEAN
+    if args.fix and apply_fixes(args, report, write=True):
+        report = run_selection(args, only)  # what the fixes left
     if args.baseline is not None:
         from credlint.baseline import new_findings
 
@@ -208,6 +219,42 @@ def run_check(args: argparse.Namespace) -> int:
     if failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def apply_fixes(args: argparse.Namespace, report: Report, *, write: bool) -> int:
+    """Apply (write) or print as a diff the fixes the findings carry; how many findings they fix."""
+    from collections import defaultdict
+
+    from credlint.fixing import fix_source, fixable
+
+    by_path: defaultdict[str, list[Finding]] = defaultdict(list)
+    for finding in fixable(report.findings, unsafe=args.unsafe_fixes):
+        by_path[finding.path].append(finding)
+    fixed_count = 0
+    for path, findings in sorted(by_path.items()):
+        try:
+            fixed = fix_source(path, Path(path).read_bytes(), findings)
+            if fixed is not None and write:
+                write_fixed(Path(path), fixed.after_bytes)
+        except OSError as error:
+            print(f"credlint: error: {path}: cannot fix: {error.strerror}", file=sys.stderr)
+            continue
+        if fixed is not None:
+            fixed_count += len(fixed.fixed)
+            if not write:
+                sys.stdout.write(fixed.diff())
+    hidden = len(fixable(report.findings, unsafe=True)) - len(fixable(report.findings, unsafe=args.unsafe_fixes))
+    more = f"; {hidden} more with --unsafe-fixes" if hidden else ""
+    print(f"credlint: {'Fixed' if write else 'Would fix'} {fixed_count} finding(s){more}.", file=sys.stderr)
+    return fixed_count
+
+
+def write_fixed(path: Path, data: bytes) -> None:
+    """The fixed file in place of the old one, with the old one's permissions; nothing else keeps
+    the old text (it may hold a key)."""
+    from credlint.atomic_write import write_atomically
+
+    write_atomically(path, data, mode=stat.S_IMODE(path.stat().st_mode))
 
 
 def print_file_errors(report: Report) -> None:

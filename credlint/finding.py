@@ -38,6 +38,22 @@ class Span:
     end_column: int
 
 
+SAFE, UNSAFE = "safe", "unsafe"
+REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An edit that resolves a finding, described by where it applies rather than by text: it is
+    made on the whole file when asked for (fixing.py), and holds no secret."""
+
+    safety: str  # SAFE keeps behaviour; UNSAFE changes it (--unsafe-fixes)
+    action: str  # REMOVE_CREDENTIAL_ARGUMENTS
+    line: int  # where the edit is anchored: a credential argument's value
+    column: int  # 1-based, as Span's
+    description: str  # what it does, for a diff's heading
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem at one place. It never holds a secret: only its redacted preview."""
@@ -52,6 +68,7 @@ class Finding:
     preview: str
     fingerprint: str
     explanation: Explanation = field(compare=False)
+    fix: Optional[Fix] = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -84,6 +101,7 @@ def make_finding(
     secret: Optional[str] = None,
     preview: Optional[str] = None,
     severity: Optional[Severity] = None,
+    fix: Optional[Fix] = None,
 ) -> Finding:
     """A finding of rule info; a secret is redacted and hashed here and goes no further."""
     if secret is not None:
@@ -102,4 +120,5 @@ def make_finding(
         preview=shown,
         fingerprint=fingerprint(info.code, basis),
         explanation=replace(explanation, summary=redact_credentials_in(explanation.summary)),
+        fix=fix,
     )

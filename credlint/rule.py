@@ -10,12 +10,16 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
-from credlint.finding import Finding, Severity, Span, make_finding
+from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, UNSAFE, Finding, Fix, Severity, Span, make_finding
 from credlint.settings import FileContext
 from credlint.visitor_methods import MethodsByClass
 
 if TYPE_CHECKING:
     from credlint.rule_info import RuleInfo
+
+REMOVE_CREDENTIALS_DESCRIPTION = (
+    "remove the explicit credential arguments, so the provider chain finds the role; rotate the key too"
+)
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:
@@ -37,6 +41,12 @@ class Rule(MethodsByClass):
     def line_of(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
 
+    def removing_credentials(self, value: cst.CSTNode) -> Fix:
+        """The unsafe fix that takes the explicit credential arguments out of the SDK call whose
+        argument value is given: the chain then finds the role."""
+        start = self.get_metadata(PositionProvider, value).start
+        return Fix(UNSAFE, REMOVE_CREDENTIAL_ARGUMENTS, start.line, start.column + 1, REMOVE_CREDENTIALS_DESCRIPTION)
+
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""
         inner, outer = self.get_metadata(PositionProvider, node), self.get_metadata(PositionProvider, block)
@@ -52,6 +62,7 @@ class Rule(MethodsByClass):
         preview: Optional[str] = None,
         severity: Optional[Severity] = None,
         span: Optional[Span] = None,
+        fix: Optional[Fix] = None,
     ) -> None:
         """Record a finding at node (or a span inside it). A secret is redacted and hashed here and
         then dropped."""
@@ -65,5 +76,6 @@ class Rule(MethodsByClass):
                 secret=secret,
                 preview=preview,
                 severity=severity,
+                fix=fix,
             )
         )

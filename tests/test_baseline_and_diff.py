@@ -80,15 +80,15 @@ def test_changed_files_mode(project: Path) -> None:
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "root")
     git(project, "add", ".")
     git(project, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "fixture")
-    assert run_cli(["check", *SELECTION, "--diff", "HEAD", "."], cwd=project).returncode == 0
+    assert run_cli(["check", *SELECTION, "--changed-since", "HEAD", "."], cwd=project).returncode == 0
     (project / "nested" / "new.py").write_text(f'KEY = "{NEW_KEY}"\n')
     result = run_cli(["check", "--no-explain", *SELECTION, "--changed-since", "HEAD", "."], cwd=project)
     assert flagged(result.stdout) == ["nested/new.py:1:8:CL101"]
-    everything = run_cli(["check", "--no-explain", *SELECTION, "--diff", "HEAD~1", "."], cwd=project)
+    everything = run_cli(["check", "--no-explain", *SELECTION, "--changed-since", "HEAD~1", "."], cwd=project)
     assert len(flagged(everything.stdout)) == 4
 
 
 def test_changed_files_mode_with_a_bad_revision(project: Path) -> None:
     git(project, "init", "-q")
-    result = run_cli(["check", "--diff", "no-such-branch", "."], cwd=project)
+    result = run_cli(["check", "--changed-since", "no-such-branch", "."], cwd=project)
     assert result.returncode == 2 and result.stderr.startswith("credlint: error: git ")

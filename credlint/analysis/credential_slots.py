@@ -92,6 +92,7 @@ class CredentialSlot:
     sdk_call: Optional[SdkCall]
     strong: bool  # an AWS-specific name or an SDK parameter, not just "secret" in a boto3 module
     given_with: frozenset[str] = frozenset()  # every credential the same SDK call receives
+    keyword: bool = False  # passed to the SDK call as a keyword argument, here in the module
 
     @property
     def rank(self) -> int:
@@ -190,8 +191,12 @@ class CredentialSlotProvider(BaseMetadataProvider[object]):
             and (sdk_call.kind in (CREDENTIALS, SET_CREDENTIALS) or parameter.startswith("aws_"))
         ]
         credentials = frozenset(credential for credential, _, _ in given)
+        keywords = {id(arg.value) for arg in node.args if arg.keyword is not None}
         for credential, parameter, expr in given:
-            self._slots.append(CredentialSlot(credential, parameter, expr, placement, sdk_call, True, credentials))
+            slot = CredentialSlot(
+                credential, parameter, expr, placement, sdk_call, True, credentials, id(expr) in keywords
+            )
+            self._slots.append(slot)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         for element in node.elements:

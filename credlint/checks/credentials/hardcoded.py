@@ -31,6 +31,7 @@ from credlint.chain import (
     credential_steps,
 )
 from credlint.checks.credentials.string_roots import node_for_span, text_span
+from credlint.finding import Fix
 from credlint.rule import Rule
 from credlint.secrets import find_access_key_ids, is_documentation_example
 
@@ -200,7 +201,7 @@ def report_key_ids(
         if node is None:
             continue
         use = best_use(with_project_uses(credential_uses(rule, root), root, reached or {}))
-        report_key_id(rule, node, key_id, use, label=label, explain=explain)
+        report_key_id(rule, node, key_id, use, label=label, explain=explain, fixable=not examples)
 
 
 def report_key_id(
@@ -211,15 +212,25 @@ def report_key_id(
     *,
     label: str,
     explain: Explainer,
+    fixable: bool = False,
 ) -> None:
-    """One access key id finding, spanning the key itself where it is written literally."""
+    """One access key id finding, spanning the key itself where it is written literally.
+    fixable: it offers to take the credentials out of the SDK call it is passed to."""
     rule.report(
         node,
         f"{label}{where_phrase(use)}",
         explain(ACCESS_KEY_ID, use, rule.line_of(node), temporary=key_id.startswith("ASIA")),
         secret=key_id,
         span=text_span(rule, node, key_id),
+        fix=credentials_fix(rule, use) if fixable else None,
     )
+
+
+def credentials_fix(rule: Rule, use: Optional[CredentialUse]) -> Optional[Fix]:
+    """Taking the explicit credentials out of the SDK call of this module a literal is passed to
+    by keyword; a positional one would shift the arguments after it."""
+    slot = use.slot if use is not None else None
+    return rule.removing_credentials(slot.expr) if slot is not None and slot.keyword else None
 
 
 def report_slot_literals(
@@ -230,9 +241,10 @@ def report_slot_literals(
     accept: Callable[[str], bool],
     label: str,
     explain: Explainer,
+    fixable: bool = False,
 ) -> None:
     """Report each literal that reaches a slot for credential, here or in another module, and that
-    accept() takes."""
+    accept() takes. fixable: each offers to take the credentials out of its SDK call."""
     reached = project_uses(rule, module)
     found = dict(literals_in_slots(rule, module, credential))
     for node in reached:
@@ -248,4 +260,5 @@ def report_slot_literals(
                 explain(credential, use, rule.line_of(node)),
                 secret=use.value,
                 span=text_span(rule, node, use.value),
+                fix=credentials_fix(rule, use) if fixable else None,
             )

@@ -28,4 +28,5 @@ class HardcodedSecretAccessKey(Rule):
             accept=is_real_secret_access_key,
             label="Hard-coded AWS secret access key",
             explain=hardcoded_explanation,
+            fixable=True,
         )

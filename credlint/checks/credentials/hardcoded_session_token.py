@@ -28,4 +28,5 @@ class HardcodedSessionToken(Rule):
             accept=is_real_session_token,
             label="Hard-coded AWS session token",
             explain=hardcoded_explanation,
+            fixable=True,
         )

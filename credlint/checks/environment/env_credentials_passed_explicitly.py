@@ -39,6 +39,7 @@ from credlint.checks.environment.env_reads import (
     variables_tested_set,
 )
 from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, shadowing_severity
+from credlint.finding import Fix
 from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
 from credlint.settings import FileContext
@@ -198,7 +199,15 @@ class EnvCredentialsPassedExplicitly(Rule):
             return
         anchor = _first_argument(candidate)
         line = self.line_of(candidate.call)
-        self.report(anchor, _message(candidate, reads), _explanation(candidate, reads, line), severity=severity)
+        explanation = _explanation(candidate, reads, line)
+        self.report(anchor, _message(candidate, reads), explanation, severity=severity, fix=self._fix(candidate))
+
+    def _fix(self, candidate: _Candidate) -> Optional[Fix]:
+        """Taking the credentials out of the call, when one is passed by keyword: a positional one
+        would shift the arguments after it."""
+        keywords = {id(arg.value) for arg in candidate.call.args if arg.keyword is not None}
+        passed = [item.expr for item in candidate.passed if id(item.expr) in keywords]
+        return self.removing_credentials(passed[0]) if passed else None
 
 
 def _passed_credentials(

@@ -1,0 +1,144 @@
+"""Fixes: every catalogue example with a fix, fixed, parses, keeps nothing fixable and fixes to
+itself; and the installed CLI's --diff, --fix and --unsafe-fixes on a mixed module."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from credlint.catalogue import examples, pages_directory
+from credlint.engine import lint_source
+from credlint.finding import UNSAFE, Finding
+from credlint.fixing import fix_source, fixable
+from credlint.registry import RULES
+from credlint.settings import DotenvCredential, RuleSettings
+from tests.conftest import run_cli
+
+PAGES = sorted(pages_directory().glob("CL*.md"))
+PYTHON_EXAMPLES = [example for page in PAGES for example in examples(page) if example.kind == "python"]
+KEY_ID = "AKIAZ7QRSTUVWXYZ2345"
+SECRET = "pLx9Qw2Er5Ty8Ui0Op3As6Df9Gh2Jk5Lz8Xc1Vb4"
+
+
+def findings_of(example, source: str) -> tuple[Finding, ...]:  # type: ignore[no-untyped-def]
+    settings = RuleSettings(
+        root="/catalogue",
+        dotenv_credentials=tuple(DotenvCredential(path, variable, line) for path, line, variable in example.dotenv),
+    )
+    return lint_source(
+        example.path, source.encode(), list(RULES.values()), kind=example.kind, settings=settings
+    ).findings
+
+
+WITH_FIXES = [e for e in PYTHON_EXAMPLES if fixable(findings_of(e, e.source), unsafe=True)]
+
+
+def test_the_credential_pages_have_examples_with_fixes() -> None:
+    pages = {example.page.split("-")[0] for example in WITH_FIXES}
+    assert {"CL101", "CL102", "CL202"} <= pages
+
+
+@pytest.mark.parametrize("example", WITH_FIXES, ids=lambda e: f"{e.page}:{e.first_line}")
+def test_a_fixed_example_parses_keeps_nothing_fixable_and_fixes_to_itself(example) -> None:  # type: ignore[no-untyped-def]
+    found = fixable(findings_of(example, example.source), unsafe=True)
+    fixed = fix_source(example.path, example.source.encode(), found)
+    assert fixed is not None and set(fixed.fixed) == set(found)
+    cst.parse_module(fixed.after)  # still Python
+    after = findings_of(example, fixed.after)
+    assert fixable(after, unsafe=True) == []
+    assert {f.code for f in after} <= {f.code for f in findings_of(example, example.source)}
+    assert fix_source(example.path, fixed.after_bytes, fixable(after, unsafe=True)) is None  # idempotent
+
+
+def test_credential_fixes_are_unsafe() -> None:
+    fixes = [f.fix for e in WITH_FIXES for f in findings_of(e, e.source) if f.fix is not None]
+    assert fixes and all(fix.safety == UNSAFE for fix in fixes)
+
+
+MIXED = f'''"""Uploads."""
+
+import os
+import time
+
+import boto3
+from botocore.exceptions import ClientError
+
+# the uploader's own client
+s3 = boto3.client(
+    "s3",
+    region_name="eu-west-1",
+    aws_access_key_id="{KEY_ID}",  # pasted from the console
+    aws_secret_access_key="{SECRET}",
+)
+queue = boto3.client(
+    "sqs", region_name="eu-west-1", aws_access_key_id=os.environ["APP_KEY"], aws_secret_access_key=os.environ["APP_SECRET"]
+)
+
+
+def upload(body):
+    for attempt in range(5):
+        try:
+            return s3.put_object(Bucket="b", Key="k", Body=body)  # keep this comment
+        except ClientError:
+            time.sleep(2 ** attempt)
+'''
+
+
+def mixed_module(tmp_path: Path) -> Path:
+    path = tmp_path / "uploads.py"
+    path.write_text(MIXED)
+    path.chmod(0o750)
+    return path
+
+
+def codes(tmp_path: Path) -> set[str]:
+    result = run_cli(["check", "--no-cache", "--format", "json", "uploads.py"], cwd=tmp_path)
+    import json
+
+    return {finding["code"] for finding in json.loads(result.stdout)["findings"]}
+
+
+def test_diff_prints_the_fixes_redacted_and_writes_nothing(tmp_path: Path) -> None:
+    path = mixed_module(tmp_path)
+    safe_only = run_cli(["check", "--no-cache", "--diff", "uploads.py"], cwd=tmp_path)
+    assert (safe_only.returncode, safe_only.stdout) == (0, "")
+    assert "3 more with --unsafe-fixes" in safe_only.stderr
+    result = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- a/uploads.py\n+++ b/uploads.py\n")
+    assert '-    aws_access_key_id="AKIA************2345",  # pasted from the console' in result.stdout
+    assert KEY_ID not in result.stdout + result.stderr and SECRET not in result.stdout + result.stderr
+    assert path.read_text() == MIXED
+
+
+def test_unsafe_fixes_remove_the_credentials_keep_the_rest_and_run_twice_to_the_same_file(tmp_path: Path) -> None:
+    path = mixed_module(tmp_path)
+    assert {"CL101", "CL102", "CL202", "CL401"} <= codes(tmp_path)
+    result = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
+    assert "Fixed 3 finding(s)" in result.stderr
+    fixed = path.read_text()
+    cst.parse_module(fixed)
+    assert "# the uploader's own client" in fixed and "# keep this comment" in fixed
+    assert KEY_ID not in fixed and SECRET not in fixed and "APP_KEY" not in fixed
+    assert 'queue = boto3.client(\n    "sqs", region_name="eu-west-1"\n)' in fixed
+    assert {"CL101", "CL102", "CL202"} & codes(tmp_path) == set()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+    assert sorted(os.listdir(tmp_path)) == ["uploads.py"]  # no backup holds the key
+    again = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
+    assert "Fixed 0 finding(s)" in again.stderr and path.read_text() == fixed
+
+
+def test_fix_without_unsafe_fixes_leaves_unsafe_fixes_alone(tmp_path: Path) -> None:
+    path = mixed_module(tmp_path)
+    result = run_cli(["check", "--no-cache", "--fix", "uploads.py"], cwd=tmp_path)
+    assert result.returncode == 1 and "Fixed 0 finding(s); 3 more with --unsafe-fixes" in result.stderr
+    assert path.read_text() == MIXED
+
+
+def test_fix_does_not_read_stdin(tmp_path: Path) -> None:
+    result = run_cli(["check", "--fix", "--stdin-filename", "a.py", "-"], cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
