@@ -19,19 +19,23 @@ def run(arguments: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Comp
     return subprocess.run(arguments, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
 
 
-@pytest.mark.slow
-def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Path) -> None:
+def pre_commit_and_head(tmp_path: Path) -> tuple[str, str, dict[str, str]]:
     pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
     if pre_commit is None:
         pytest.fail("pre-commit is not installed (pip install '.[test]')")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    return pre_commit, head.stdout.strip(), env
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Path) -> None:
+    pre_commit, head, env = pre_commit_and_head(tmp_path)
     project = tmp_path / "project"
     project.mkdir()
     run(["git", "init", "-q"], project, env)
     (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO}\n    rev: {head.stdout.strip()}\n    hooks:\n      - id: credlint\n"
-        "      - id: credlint-env-files\n"
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: credlint\n      - id: credlint-env-files\n"
     )
     app = project / "app.py"
     app.write_text(f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{KEY}")\n')
@@ -63,4 +67,28 @@ def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Pat
     (project / "main.tf").write_text('provider "aws" {\n  profile = "dev"\n}\n')
     run(["git", "add", "."], project, env)
     passing = run([pre_commit, "run", "--files", *files], project, env)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+@pytest.mark.slow
+def test_pre_commit_fix_hook_takes_the_keys_out_and_passes_on_the_next_run(tmp_path: Path) -> None:
+    pre_commit, head, env = pre_commit_and_head(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    run(["git", "init", "-q"], project, env)
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: credlint-fix\n"
+        "        args: [--unsafe-fixes]\n"
+    )
+    app = project / "app.py"
+    app.write_text(
+        f'import boto3\n\n# the uploads client\ns3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{KEY}")\n'
+    )
+    run(["git", "add", "."], project, env)
+    fixing = run([pre_commit, "run", "--files", "app.py"], project, env)
+    assert fixing.returncode == 1, fixing.stdout + fixing.stderr  # the file was changed: review and stage it
+    assert app.read_text() == 'import boto3\n\n# the uploads client\ns3 = boto3.client("s3", region_name="eu-west-1")\n'
+    assert KEY not in fixing.stdout + fixing.stderr
+    run(["git", "add", "."], project, env)
+    passing = run([pre_commit, "run", "--files", "app.py"], project, env)
     assert passing.returncode == 0, passing.stdout + passing.stderr
