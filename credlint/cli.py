@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead of applying them")
     check.add_argument(
+        "--add-ignore", action="store_true", help="add a `# credlint: ignore[CODE]` comment for each Python finding"
+    )
+    check.add_argument(
         "--stdin-filename",
         metavar="PATH",
         help="with the path `-`: read the file from stdin, with the configuration and name of PATH",
@@ -190,9 +193,12 @@ def run_check(args: argparse.Namespace) -> int:
         from credlint.changed_files import changed_since
 
         only = changed_since(args.changed_since, Path.cwd())
-    if (args.fix or args.diff) and args.stdin_filename is not None:
-        raise ConfigError("--fix and --diff edit files on disk: they do not read stdin")
+    if (args.fix or args.diff or args.add_ignore) and args.stdin_filename is not None:
+        raise ConfigError("--fix, --diff and --add-ignore edit files on disk: they do not read stdin")
     report = read_stdin(args) if args.stdin_filename is not None else run_selection(args, only)
+    if args.add_ignore:
+        add_ignores(report)
+        return EXIT_ERROR if report.failed else EXIT_CLEAN
     if args.diff:  # the fixes as a diff, and nothing else on stdout
         fixed = apply_fixes(args, report, write=False)
         return EXIT_ERROR if report.failed else EXIT_FINDINGS if fixed else EXIT_CLEAN
@@ -247,6 +253,34 @@ def apply_fixes(args: argparse.Namespace, report: Report, *, write: bool) -> int
     more = f"; {hidden} more with --unsafe-fixes" if hidden else ""
     print(f"credlint: {'Fixed' if write else 'Would fix'} {fixed_count} finding(s){more}.", file=sys.stderr)
     return fixed_count
+
+
+def add_ignores(report: Report) -> None:
+    """An ignore comment for each finding of a Python file, written in place."""
+    from collections import defaultdict
+
+    from credlint.file_kinds import PYTHON, kind_of_file
+    from credlint.ignores import with_ignores
+
+    by_path: defaultdict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_path[finding.path].append(finding)
+    added = skipped = 0
+    for path, findings in sorted(by_path.items()):
+        if kind_of_file(Path(path)) != PYTHON:
+            skipped += len(findings)
+            continue
+        try:
+            ignored = with_ignores(Path(path).read_bytes(), findings)
+            if ignored.source is not None:
+                write_fixed(Path(path), ignored.source)
+        except OSError as error:
+            print(f"credlint: error: {path}: cannot add ignores: {error.strerror}", file=sys.stderr)
+            continue
+        added, skipped = added + ignored.added, skipped + ignored.left
+    where = "not Python, or inside a multi-line string or a continued line"
+    others = f"; {skipped} finding(s) with no line to hold one ({where})" if skipped else ""
+    print(f"credlint: Added {added} ignore comment(s){others}.", file=sys.stderr)
 
 
 def write_fixed(path: Path, data: bytes) -> None:

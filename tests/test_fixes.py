@@ -142,3 +142,37 @@ def test_fix_without_unsafe_fixes_leaves_unsafe_fixes_alone(tmp_path: Path) -> N
 def test_fix_does_not_read_stdin(tmp_path: Path) -> None:
     result = run_cli(["check", "--fix", "--stdin-filename", "a.py", "-"], cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+IGNORED = f'''import os
+
+import boto3
+
+s3 = boto3.client("s3", aws_access_key_id="{KEY_ID}")  # the uploader
+DOC = """
+key: {KEY_ID}
+"""
+queue = boto3.client(
+    "sqs",
+    aws_access_key_id="{KEY_ID}",  # credlint: ignore[CL301]
+)
+'''
+
+
+def test_add_ignore_silences_every_finding_a_line_can_hold_a_comment_for(tmp_path: Path) -> None:
+    path = tmp_path / "uploads.py"
+    path.write_bytes(IGNORED.replace("\n", "\r\n").encode())
+    result = run_cli(["check", "--no-cache", "--add-ignore", "uploads.py"], cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Added 3 ignore comment(s); 1 finding(s) with no line to hold one" in result.stderr
+    text = path.read_bytes().decode()
+    assert text.count("\r\n") == IGNORED.count("\n") and "\n" not in text.replace("\r\n", "")
+    lines = text.split("\r\n")
+    assert lines[4].endswith("# the uploader  # credlint: ignore[CL101, CL302]")
+    assert lines[8] == "queue = boto3.client(  # credlint: ignore[CL301]"
+    assert lines[10].endswith("# credlint: ignore[CL101, CL301]")  # merged with the comment there
+    assert lines[5:8] == IGNORED.split("\n")[5:8]  # nothing written inside the string
+    cst.parse_module(path.read_bytes())
+    assert codes(tmp_path) == {"CL101"}  # only the key inside the string is left
+    again = run_cli(["check", "--no-cache", "--add-ignore", "uploads.py"], cwd=tmp_path)
+    assert "Added 0 ignore comment(s)" in again.stderr and path.read_bytes().decode() == text
