@@ -40,6 +40,7 @@ class Span:
 
 SAFE, UNSAFE = "safe", "unsafe"
 REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
+REMOVE_STATEMENT = "remove-statement"
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class Fix:
     made on the whole file when asked for (fixing.py), and holds no secret."""
 
     safety: str  # SAFE keeps behaviour; UNSAFE changes it (--unsafe-fixes)
-    action: str  # REMOVE_CREDENTIAL_ARGUMENTS
-    line: int  # where the edit is anchored: a credential argument's value
+    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT
+    line: int  # where the edit is anchored: a credential argument's value, a statement's first node
     column: int  # 1-based, as Span's
     description: str  # what it does, for a diff's heading
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional, TypeVar, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, SAFE, Finding
+from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
 from credlint.secrets import redact_credentials_in
 
 # ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS: what an explicit credential is passed as.
@@ -52,49 +52,126 @@ def fix_source(path: str, source: bytes, findings: Sequence[Finding]) -> Optiona
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
-    anchors = {
-        (finding.fix.line, finding.fix.column): finding
-        for finding in findings
-        if finding.fix is not None and finding.fix.action == REMOVE_CREDENTIAL_ARGUMENTS
-    }
-    remover = _CredentialArgumentRemover(anchors)
-    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(remover)
-    if not remover.applied:
+    fixer = _Fixer(findings)
+    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)
+    if not fixer.applied:
         return None
     before = module.bytes.decode(module.encoding)
     after = fixed.bytes.decode(fixed.encoding)
-    return FixedFile(path, before, after, fixed.bytes, tuple(remover.applied))
+    return FixedFile(path, before, after, fixed.bytes, tuple(fixer.applied))
 
 
-class _CredentialArgumentRemover(cst.CSTTransformer):
-    """Takes every explicit credential keyword out of a call one of whose arguments is an anchor."""
+Block = TypeVar("Block", cst.Module, cst.IndentedBlock)
+
+
+class _Fixer(cst.CSTTransformer):
+    """Applies the fixes anchored in the module: credential keywords out of a call one of whose
+    arguments is an anchor; a simple statement that starts with an anchor, or calls with one first."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, anchors: dict[tuple[int, int], Finding]) -> None:
+    def __init__(self, findings: Sequence[Finding]) -> None:
         super().__init__()
-        self.anchors = anchors
+        self.anchors: dict[str, dict[tuple[int, int], Finding]] = {
+            REMOVE_CREDENTIAL_ARGUMENTS: {},
+            REMOVE_STATEMENT: {},
+        }
+        for finding in findings:
+            if finding.fix is not None and finding.fix.action in self.anchors:
+                self.anchors[finding.fix.action][(finding.fix.line, finding.fix.column)] = finding
         self.applied: list[Finding] = []
+        self._emptied: set[int] = set()  # statement lines all of whose statements were deleted
+
+    def _anchor(self, action: str, node: cst.CSTNode) -> Optional[Finding]:
+        start = self.get_metadata(PositionProvider, node).start
+        return self.anchors[action].get((start.line, start.column + 1))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> Union[cst.Call, cst.BaseExpression]:
-        anchored = [self._anchor(arg.value) for arg in original_node.args]
+        anchored = [self._anchor(REMOVE_CREDENTIAL_ARGUMENTS, arg.value) for arg in original_node.args]
         found = [finding for finding in anchored if finding is not None]
         if not found:
             return updated_node
         kept = [arg for arg in updated_node.args if not _is_credential_keyword(arg)]
         if len(kept) == len(updated_node.args):
             return updated_node
-        last = updated_node.args[-1]
-        if kept and kept[-1] is not last:  # the call keeps how its arguments end: a comma, a line break
-            kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
         self.applied.extend(found)
         if not kept:
             return updated_node.with_changes(args=(), whitespace_before_args=cst.SimpleWhitespace(""))
+        last = updated_node.args[-1]
+        if kept[-1] is not last:  # the call keeps how its arguments end: a comma, a line break
+            kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
         return updated_node.with_changes(args=kept)
 
-    def _anchor(self, value: cst.CSTNode) -> Optional[Finding]:
-        start = self.get_metadata(PositionProvider, value).start
-        return self.anchors.get((start.line, start.column + 1))
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        kept = self._kept_statements(original_node.body, updated_node.body)
+        if kept is None:
+            return updated_node
+        if not kept:
+            self._emptied.add(id(updated_node))  # the block it is in drops it (_without_emptied)
+            return updated_node
+        return updated_node.with_changes(body=kept)
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        """`if ready: os.environ[K] = v`: the statements after the colon, `pass` when none is left."""
+        kept = self._kept_statements(original_node.body, updated_node.body)
+        if kept is None:
+            return updated_node
+        return updated_node.with_changes(body=kept or [cst.Pass()])
+
+    def _kept_statements(
+        self, original: Sequence[cst.BaseSmallStatement], updated: Sequence[cst.BaseSmallStatement]
+    ) -> Optional[list[cst.BaseSmallStatement]]:
+        """The statements no fix deletes, the last without its semicolon; None when none is deleted."""
+        kept: list[cst.BaseSmallStatement] = []
+        for before, after in zip(original, updated):
+            found = self._statement_anchor(before)
+            if found is None:
+                kept.append(after)
+            else:
+                self.applied.append(found)
+        if len(kept) == len(updated):
+            return None
+        return [*kept[:-1], kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)] if kept else []
+
+    def _statement_anchor(self, statement: cst.BaseSmallStatement) -> Optional[Finding]:
+        """`os.environ[K] = v` starts with its anchor; `os.environ.setdefault(K, v)` and
+        `os.putenv(K, v)` take theirs first."""
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return self._anchor(REMOVE_STATEMENT, statement.targets[0].target)
+        if isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Call) and statement.value.args:
+            return self._anchor(REMOVE_STATEMENT, statement.value.args[0].value)
+        return None
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return self._without_emptied(updated_node)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return self._without_emptied(updated_node)
+
+    def _without_emptied(self, block: Block) -> Block:
+        """The block without its emptied lines; their comments go to what follows, and a block left
+        with no statement gets `pass`."""
+        body: list[cst.BaseStatement] = []
+        comments: list[cst.EmptyLine] = []
+        for statement in block.body:
+            lines: list[cst.EmptyLine] = list(getattr(statement, "leading_lines", ()))
+            if id(statement) in self._emptied:
+                comments.extend(lines)
+                continue
+            body.append(statement.with_changes(leading_lines=[*comments, *lines]) if comments else statement)
+            comments = []
+        if len(body) == len(block.body):
+            return block
+        if not body and isinstance(block, cst.IndentedBlock):
+            body.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=comments))
+            comments = []
+        return block.with_changes(body=body, footer=[*comments, *block.footer])
 
 
 def _is_credential_keyword(arg: cst.Arg) -> bool:

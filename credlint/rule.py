@@ -10,7 +10,16 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
-from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, UNSAFE, Finding, Fix, Severity, Span, make_finding
+from credlint.finding import (
+    REMOVE_CREDENTIAL_ARGUMENTS,
+    REMOVE_STATEMENT,
+    UNSAFE,
+    Finding,
+    Fix,
+    Severity,
+    Span,
+    make_finding,
+)
 from credlint.settings import FileContext
 from credlint.visitor_methods import MethodsByClass
 
@@ -46,6 +55,12 @@ class Rule(MethodsByClass):
         argument value is given: the chain then finds the role."""
         start = self.get_metadata(PositionProvider, value).start
         return Fix(UNSAFE, REMOVE_CREDENTIAL_ARGUMENTS, start.line, start.column + 1, REMOVE_CREDENTIALS_DESCRIPTION)
+
+    def removing_statement(self, node: cst.CSTNode, description: str) -> Fix:
+        """The unsafe fix that deletes the simple statement starting at node (`pass` where a block
+        would be left empty)."""
+        start = self.get_metadata(PositionProvider, node).start
+        return Fix(UNSAFE, REMOVE_STATEMENT, start.line, start.column + 1, description)
 
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""

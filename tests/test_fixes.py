@@ -39,7 +39,7 @@ WITH_FIXES = [e for e in PYTHON_EXAMPLES if fixable(findings_of(e, e.source), un
 
 def test_the_credential_pages_have_examples_with_fixes() -> None:
     pages = {example.page.split("-")[0] for example in WITH_FIXES}
-    assert {"CL101", "CL102", "CL202"} <= pages
+    assert {"CL101", "CL102", "CL201", "CL202"} <= pages
 
 
 @pytest.mark.parametrize("example", WITH_FIXES, ids=lambda e: f"{e.page}:{e.first_line}")
@@ -79,6 +79,11 @@ queue = boto3.client(
 )
 
 
+def for_children(key):
+    # the workers read these
+    os.environ["AWS_ACCESS_KEY_ID"] = key
+
+
 def upload(body):
     for attempt in range(5):
         try:
@@ -106,7 +111,7 @@ def test_diff_prints_the_fixes_redacted_and_writes_nothing(tmp_path: Path) -> No
     path = mixed_module(tmp_path)
     safe_only = run_cli(["check", "--no-cache", "--diff", "uploads.py"], cwd=tmp_path)
     assert (safe_only.returncode, safe_only.stdout) == (0, "")
-    assert "3 more with --unsafe-fixes" in safe_only.stderr
+    assert "4 more with --unsafe-fixes" in safe_only.stderr
     result = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("--- a/uploads.py\n+++ b/uploads.py\n")
@@ -117,15 +122,16 @@ def test_diff_prints_the_fixes_redacted_and_writes_nothing(tmp_path: Path) -> No
 
 def test_unsafe_fixes_remove_the_credentials_keep_the_rest_and_run_twice_to_the_same_file(tmp_path: Path) -> None:
     path = mixed_module(tmp_path)
-    assert {"CL101", "CL102", "CL202", "CL401"} <= codes(tmp_path)
+    assert {"CL101", "CL102", "CL201", "CL202", "CL401"} <= codes(tmp_path)
     result = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
-    assert "Fixed 3 finding(s)" in result.stderr
+    assert "Fixed 4 finding(s)" in result.stderr
     fixed = path.read_text()
     cst.parse_module(fixed)
     assert "# the uploader's own client" in fixed and "# keep this comment" in fixed
     assert KEY_ID not in fixed and SECRET not in fixed and "APP_KEY" not in fixed
     assert 'queue = boto3.client(\n    "sqs", region_name="eu-west-1"\n)' in fixed
-    assert {"CL101", "CL102", "CL202"} & codes(tmp_path) == set()
+    assert "def for_children(key):\n    # the workers read these\n    pass\n" in fixed
+    assert {"CL101", "CL102", "CL201", "CL202"} & codes(tmp_path) == set()
     assert stat.S_IMODE(path.stat().st_mode) == 0o750
     assert sorted(os.listdir(tmp_path)) == ["uploads.py"]  # no backup holds the key
     again = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
@@ -135,7 +141,7 @@ def test_unsafe_fixes_remove_the_credentials_keep_the_rest_and_run_twice_to_the_
 def test_fix_without_unsafe_fixes_leaves_unsafe_fixes_alone(tmp_path: Path) -> None:
     path = mixed_module(tmp_path)
     result = run_cli(["check", "--no-cache", "--fix", "uploads.py"], cwd=tmp_path)
-    assert result.returncode == 1 and "Fixed 0 finding(s); 3 more with --unsafe-fixes" in result.stderr
+    assert result.returncode == 1 and "Fixed 0 finding(s); 4 more with --unsafe-fixes" in result.stderr
     assert path.read_text() == MIXED
 
 

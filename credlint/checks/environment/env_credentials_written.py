@@ -68,6 +68,12 @@ _TOKEN_NOTE = (
 )
 
 
+# Writes of one variable each, which the fix deletes whole (fixing.py finds the statement that
+# starts with the written item, or whose call takes it first); update() and |= write several.
+_WHOLE_STATEMENT_WRITES = frozenset({ITEM, SETDEFAULT, PUTENV})
+_REMOVE_WRITE = "delete the write, so the provider chain goes on to the role; rotate a key that was written here"
+
+
 @dataclass(frozen=True)
 class EnvironmentWrite:
     """A statement or call that writes into the process environment, before its variables are known."""
@@ -140,6 +146,7 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
             secret=value.literal,
             preview=None if value.literal is not None else "",
             severity=severity,
+            fix=self.removing_statement(entry.node, _REMOVE_WRITE) if kind in _WHOLE_STATEMENT_WRITES else None,
         )
 
     def _explanation(self, kind: str, entry: CredentialEntry) -> Explanation:
