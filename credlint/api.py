@@ -88,6 +88,7 @@ def job_for(path: Path, config: Config, kind: str, cache: Optional[CacheChoice] 
     dotenv_files, dotenv_credentials = dotenv_files_near(path, root) if kind == PYTHON else ((), ())
     settings = RuleSettings(
         region_from=config.region_from,
+        default_region=config.default_region,
         declared_region=find_declared_region(config.root),
         test_file=_matches(path, config, config.test_files),
         test_policy=config.test_policy,

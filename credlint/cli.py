@@ -245,6 +245,12 @@ def apply_fixes(args: argparse.Namespace, report: Report, *, write: bool) -> int
         except OSError as error:
             print(f"credlint: error: {path}: cannot fix: {error.strerror}", file=sys.stderr)
             continue
+        except Exception as error:  # a fix's bug: this file is left as it was, the others are fixed
+            print(
+                f"credlint: error: {path}: internal error while fixing ({type(error).__name__}); please report it",
+                file=sys.stderr,
+            )
+            continue
         if fixed is not None:
             fixed_count += len(fixed.fixed)
             if not write:

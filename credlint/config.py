@@ -50,6 +50,8 @@ DEFAULT_FILE_TIMEOUT = 20.0
 
 
 REGION_FROM_VALUES = ("environment",)
+# ref. aws-chain-reference.md section 2: region names as botocore spells them (eu-west-1, us-gov-west-1).
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
 DEFAULT_TEST_FILES = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "conftest.py")
 
 
@@ -73,6 +75,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     file_timeout: Optional[float] = DEFAULT_FILE_TIMEOUT
     region_from: Optional[str] = None
+    default_region: Optional[str] = None  # what CL301's fix passes as region_name
     test_files: tuple[str, ...] = DEFAULT_TEST_FILES
     test_policy: str = TEST_POLICY_INFO
 
@@ -152,6 +155,12 @@ def _region_from(key: str, value: Any) -> str:
     return str(value)
 
 
+def _region_name(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not REGION_NAME.fullmatch(value):
+        raise ConfigError(f"`{key}` must be an AWS region name such as 'eu-west-1'")
+    return value
+
+
 def _test_policy(key: str, value: Any) -> str:
     if value not in TEST_POLICIES:
         raise ConfigError(f"`{key}` must be one of: {', '.join(repr(v) for v in TEST_POLICIES)}")
@@ -177,6 +186,7 @@ _PARSERS = {
     "max-file-size": ("max_file_size", _positive_int),
     "file-timeout": ("file_timeout", _seconds),
     "region-from": ("region_from", _region_from),
+    "default-region": ("default_region", _region_name),
     "test-files": ("test_files", _globs),
     "test-policy": ("test_policy", _test_policy),
 }

@@ -41,6 +41,7 @@ class Span:
 SAFE, UNSAFE = "safe", "unsafe"
 REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
 REMOVE_STATEMENT = "remove-statement"
+ADD_REGION = "add-region"
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,11 @@ class Fix:
     made on the whole file when asked for (fixing.py), and holds no secret."""
 
     safety: str  # SAFE keeps behaviour; UNSAFE changes it (--unsafe-fixes)
-    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT
-    line: int  # where the edit is anchored: a credential argument's value, a statement's first node
+    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION
+    line: int  # where the edit is anchored: a credential argument's value, a statement's first node, a call
     column: int  # 1-based, as Span's
     description: str  # what it does, for a diff's heading
+    argument: str = ""  # what the edit writes: ADD_REGION's region name
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from typing import Optional, TypeVar, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
+from credlint.finding import ADD_REGION, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
 from credlint.secrets import redact_credentials_in
 
+ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION)
 # ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS: what an explicit credential is passed as.
 CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
@@ -72,10 +73,7 @@ class _Fixer(cst.CSTTransformer):
 
     def __init__(self, findings: Sequence[Finding]) -> None:
         super().__init__()
-        self.anchors: dict[str, dict[tuple[int, int], Finding]] = {
-            REMOVE_CREDENTIAL_ARGUMENTS: {},
-            REMOVE_STATEMENT: {},
-        }
+        self.anchors: dict[str, dict[tuple[int, int], Finding]] = {action: {} for action in ACTIONS}
         for finding in findings:
             if finding.fix is not None and finding.fix.action in self.anchors:
                 self.anchors[finding.fix.action][(finding.fix.line, finding.fix.column)] = finding
@@ -87,6 +85,10 @@ class _Fixer(cst.CSTTransformer):
         return self.anchors[action].get((start.line, start.column + 1))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> Union[cst.Call, cst.BaseExpression]:
+        region = self._anchor(ADD_REGION, original_node)
+        if region is not None and len(updated_node.args) == 1 and region.fix is not None:
+            self.applied.append(region)
+            return _with_region(updated_node, region.fix.argument)
         anchored = [self._anchor(REMOVE_CREDENTIAL_ARGUMENTS, arg.value) for arg in original_node.args]
         found = [finding for finding in anchored if finding is not None]
         if not found:
@@ -172,6 +174,24 @@ class _Fixer(cst.CSTTransformer):
             body.append(cst.SimpleStatementLine([cst.Pass()], leading_lines=comments))
             comments = []
         return block.with_changes(body=body, footer=[*comments, *block.footer])
+
+
+def _with_region(call: cst.Call, region: str) -> cst.Call:
+    """The call given `region_name=...` after its one argument, which keeps its line break or
+    trailing comma at the end."""
+    (only,) = call.args
+    quote = "'" if isinstance(only.value, cst.SimpleString) and only.value.quote == "'" else '"'
+    written = cst.Arg(
+        cst.SimpleString(f"{quote}{region}{quote}"),
+        keyword=cst.Name("region_name"),
+        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        comma=only.comma,
+        whitespace_after_arg=only.whitespace_after_arg,
+    )
+    first = only.with_changes(
+        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")), whitespace_after_arg=cst.SimpleWhitespace("")
+    )
+    return call.with_changes(args=[first, written])
 
 
 def _is_credential_keyword(arg: cst.Arg) -> bool:

@@ -11,8 +11,10 @@ from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
 from credlint.finding import (
+    ADD_REGION,
     REMOVE_CREDENTIAL_ARGUMENTS,
     REMOVE_STATEMENT,
+    SAFE,
     UNSAFE,
     Finding,
     Fix,
@@ -61,6 +63,12 @@ class Rule(MethodsByClass):
         would be left empty)."""
         start = self.get_metadata(PositionProvider, node).start
         return Fix(UNSAFE, REMOVE_STATEMENT, start.line, start.column + 1, description)
+
+    def adding_region(self, call: cst.Call, region: str) -> Fix:
+        """The safe fix that passes the project's configured region to a client call."""
+        start = self.get_metadata(PositionProvider, call).start
+        description = f"pass region_name={region!r}, the project's default-region"
+        return Fix(SAFE, ADD_REGION, start.line, start.column + 1, description, region)
 
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""

@@ -31,6 +31,8 @@ class RuleSettings:
 
     # "environment": the team provides AWS_DEFAULT_REGION to every process on purpose.
     region_from: Optional[str] = None
+    # The region CL301's fix passes to clients created without one ([tool.credlint] default-region).
+    default_region: Optional[str] = None
     # Where the scanned project itself sets AWS_DEFAULT_REGION, e.g. "Dockerfile:4".
     declared_region: Optional[str] = None
     # The file matches `test-files`; env-shadowing findings there follow `test_policy`.

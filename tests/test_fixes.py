@@ -12,7 +12,7 @@ import pytest
 
 from credlint.catalogue import examples, pages_directory
 from credlint.engine import lint_source
-from credlint.finding import UNSAFE, Finding
+from credlint.finding import SAFE, UNSAFE, Finding
 from credlint.fixing import fix_source, fixable
 from credlint.registry import RULES
 from credlint.settings import DotenvCredential, RuleSettings
@@ -28,6 +28,7 @@ def findings_of(example, source: str) -> tuple[Finding, ...]:  # type: ignore[no
     settings = RuleSettings(
         root="/catalogue",
         dotenv_credentials=tuple(DotenvCredential(path, variable, line) for path, line, variable in example.dotenv),
+        default_region="eu-west-1",  # CL301's fix is offered only where one is configured
     )
     return lint_source(
         example.path, source.encode(), list(RULES.values()), kind=example.kind, settings=settings
@@ -39,7 +40,7 @@ WITH_FIXES = [e for e in PYTHON_EXAMPLES if fixable(findings_of(e, e.source), un
 
 def test_the_credential_pages_have_examples_with_fixes() -> None:
     pages = {example.page.split("-")[0] for example in WITH_FIXES}
-    assert {"CL101", "CL102", "CL201", "CL202"} <= pages
+    assert {"CL101", "CL102", "CL201", "CL202", "CL301"} <= pages
 
 
 @pytest.mark.parametrize("example", WITH_FIXES, ids=lambda e: f"{e.page}:{e.first_line}")
@@ -54,9 +55,10 @@ def test_a_fixed_example_parses_keeps_nothing_fixable_and_fixes_to_itself(exampl
     assert fix_source(example.path, fixed.after_bytes, fixable(after, unsafe=True)) is None  # idempotent
 
 
-def test_credential_fixes_are_unsafe() -> None:
-    fixes = [f.fix for e in WITH_FIXES for f in findings_of(e, e.source) if f.fix is not None]
-    assert fixes and all(fix.safety == UNSAFE for fix in fixes)
+def test_credential_fixes_are_unsafe_and_the_region_fix_is_safe() -> None:
+    fixes = {(f.code, f.fix.safety) for e in WITH_FIXES for f in findings_of(e, e.source) if f.fix is not None}
+    assert {safety for code, safety in fixes if code.startswith("CL1") or code.startswith("CL2")} == {UNSAFE}
+    assert {safety for code, safety in fixes if code == "CL301"} == {SAFE}
 
 
 MIXED = f'''"""Uploads."""
@@ -182,3 +184,24 @@ def test_add_ignore_silences_every_finding_a_line_can_hold_a_comment_for(tmp_pat
     assert codes(tmp_path) == {"CL101"}  # only the key inside the string is left
     again = run_cli(["check", "--no-cache", "--add-ignore", "uploads.py"], cwd=tmp_path)
     assert "Added 0 ignore comment(s)" in again.stderr and path.read_bytes().decode() == text
+
+
+def test_the_configured_default_region_is_passed_to_clients_created_without_one(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.credlint]\ndefault-region = "eu-west-1"\n')
+    path = tmp_path / "queues.py"
+    path.write_text('import boto3\n\nsqs = boto3.client("sqs")\nsns = boto3.client(\n    "sns",\n)\n')
+    result = run_cli(["check", "--no-cache", "--fix", "queues.py"], cwd=tmp_path)  # a safe fix
+    assert result.returncode == 0 and "Fixed 2 finding(s)" in result.stderr
+    assert path.read_text() == (
+        'import boto3\n\nsqs = boto3.client("sqs", region_name="eu-west-1")\n'
+        'sns = boto3.client(\n    "sns", region_name="eu-west-1",\n)\n'
+    )
+    again = run_cli(["check", "--no-cache", "--fix", "queues.py"], cwd=tmp_path)
+    assert "Fixed 0 finding(s)" in again.stderr
+
+
+def test_a_default_region_that_is_no_region_name_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.credlint]\ndefault-region = "Europe"\n')
+    (tmp_path / "app.py").write_text("x = 1\n")
+    result = run_cli(["check", "--no-cache", "app.py"], cwd=tmp_path)
+    assert result.returncode == 2 and "default-region" in result.stderr and "Traceback" not in result.stderr

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from credlint.checks.region.explanations import missing_region_explanation
 from credlint.checks.region.rule_base import RegionRule
-from credlint.checks.region.sources import AWS_REGION_VARIABLE, ModuleRegionFacts
-from credlint.finding import Severity
+from credlint.checks.region.sources import AWS_REGION_VARIABLE, ClientWithoutRegion, ModuleRegionFacts
+from credlint.finding import Fix, Severity
 
 
 class MissingRegion(RegionRule):
@@ -24,4 +26,15 @@ class MissingRegion(RegionRule):
                 missing_region_explanation(self, client, environment, aws_region_writes),
                 # Where the environment is known to provide the region, only a note for other callers.
                 severity=Severity.INFO if environment is not None else None,
+                fix=self._fix(client),
             )
+
+    def _fix(self, client: ClientWithoutRegion) -> Optional[Fix]:
+        """Passing the configured default-region, to a client call that names its service alone
+        (a factory's call takes its region from its callers: the fix is theirs to make)."""
+        region = self.context.settings.default_region
+        arguments = client.call.args
+        alone = len(arguments) == 1 and arguments[0].keyword is None and not arguments[0].star
+        if region is None or client.sites or not alone:
+            return None
+        return self.adding_region(client.call, region)
