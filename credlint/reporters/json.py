@@ -27,6 +27,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "preview": finding.preview,
         "fingerprint": finding.fingerprint,
         "explanation": finding.explanation.to_dict(),
+        # what --fix (safe) or --fix --unsafe-fixes would do; null when the finding has no fix
+        "fix": None if finding.fix is None else {"safety": finding.fix.safety, "description": finding.fix.description},
     }
 
 
