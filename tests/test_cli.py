@@ -77,6 +77,7 @@ def test_json_report_shape(project: Path) -> None:
         "preview",
         "fingerprint",
         "explanation",
+        "fix",
     }
     assert (first["code"], first["category"], first["path"], first["line"], first["column"]) == (
         "CL101",
