@@ -1,7 +1,8 @@
 """`credlint lsp`: a Language Server over stdio that checks Python buffers as they are edited.
 
-Diagnostics carry the rule code, a link to its page and the chain explanation; a code action
-inserts a `# credlint: ignore[CODE]` comment. Needs the `lsp` extra (pygls).
+Diagnostics carry the rule code, a link to its page and the chain explanation; code actions
+apply the finding's fix (fixing.py; an unsafe one says so) or insert a `# credlint:
+ignore[CODE]` comment. Needs the `lsp` extra (pygls).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from credlint.api import check_source
 from credlint.catalogue import page_url
 from credlint.config import ConfigError, ConfigFinder, Overrides
 from credlint.engine import PartMemo
-from credlint.finding import Finding, Severity
+from credlint.finding import SAFE, Finding, Severity
+from credlint.fixing import fix_source
 
 # Typing pauses shorter than this do not start a check: one check per burst of edits.
 DEBOUNCE_SECONDS = 0.3
@@ -87,6 +89,7 @@ class CredlintServer(LanguageServer):
         super().__init__("credlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.memos: dict[str, PartMemo] = {}  # per open buffer: its last findings, part by part
+        self.findings: dict[str, tuple[Finding, ...]] = {}  # per open buffer: its last findings, for fixes
 
     def check(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
@@ -100,6 +103,7 @@ class CredlintServer(LanguageServer):
             return
         for file_error in report.errors:
             self.window_log_message(types.LogMessageParams(type=types.MessageType.Warning, message=file_error.message))
+        self.findings[uri] = report.findings
         diagnostics = [diagnostic(finding, uri) for finding in report.findings]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
@@ -135,6 +139,7 @@ def build_server() -> CredlintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CredlintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.memos.pop(params.text_document.uri, None)
+        ls.findings.pop(params.text_document.uri, None)
         cleared = types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         ls.text_document_publish_diagnostics(cleared)
 
@@ -154,6 +159,9 @@ def build_server() -> CredlintServer:
         for found in params.context.diagnostics:
             if found.source != SOURCE or not isinstance(found.code, str):
                 continue
+            fixing = fix_action(ls, params.text_document.uri, found)
+            if fixing is not None:
+                actions.append(fixing)
             line = found.range.start.line
             line_text = document.lines[line] if line < len(document.lines) else ""
             edit = suppression_edit(line_text, line, found.code)
@@ -168,6 +176,33 @@ def build_server() -> CredlintServer:
         return actions or None
 
     return server
+
+
+def fix_action(ls: CredlintServer, uri: str, found: types.Diagnostic) -> Optional[types.CodeAction]:
+    """The diagnostic's fix as an edit of the whole buffer, when its finding has one that applies."""
+    start = (found.range.start.line + 1, found.range.start.character + 1)
+    matching = [
+        finding
+        for finding in ls.findings.get(uri, ())
+        if finding.fix is not None and finding.code == found.code and (finding.span.line, finding.span.column) == start
+    ]
+    if not matching:
+        return None
+    document = ls.workspace.get_text_document(uri)
+    fixed = fix_source(document.path, document.source.encode("utf-8"), matching)
+    fix = matching[0].fix
+    if fixed is None or fix is None:
+        return None
+    lines = document.source.splitlines(keepends=True)
+    whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(lines), character=0))
+    unsafe = " (unsafe: changes behaviour)" if fix.safety != SAFE else ""
+    return types.CodeAction(
+        title=f"Fix {found.code}: {fix.description}{unsafe}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[found],
+        is_preferred=fix.safety == SAFE,
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=fixed.after)]}),
+    )
 
 
 def serve() -> int:

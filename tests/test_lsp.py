@@ -58,7 +58,16 @@ async def test_open_edit_and_fix(client: LanguageClient, tmp_path: Path) -> None
             context=types.CodeActionContext(diagnostics=[found]),
         )
     )
-    assert actions and actions[0].title.startswith("Suppress CL101")
+    assert actions and [action.title.split(":")[0] for action in actions] == [
+        "Fix CL101",
+        "Suppress CL101 on this line (# credlint",
+    ]
+    fixing = actions[0]
+    assert fixing.title.endswith("(unsafe: changes behaviour)") and not fixing.is_preferred
+    assert fixing.edit is not None and fixing.edit.changes is not None
+    (edit,) = fixing.edit.changes[uri]
+    assert edit.new_text == 'import boto3\ns3 = boto3.client("s3")\n' and edit.range.start.line == 0
+    assert actions[1].title.startswith("Suppress CL101")
 
     key_range = types.Range(start=found.range.start, end=found.range.end)
     client.text_document_did_change(
