@@ -125,6 +125,17 @@ def redact_credentials_in(text: str) -> str:
     return _SECRET_RUN.sub(lambda match: redact(run) if _has_mixed_alphabet(run := match.group()) else run, text)
 
 
+def redact_credentials_only(text: str) -> str:
+    """Text with every value of a credential's shape redacted (key ids, 40-character secret keys,
+    session tokens), and nothing else: a diff of code must keep its other words as written."""
+    text = _KEY_ID_LIKE.sub(lambda match: redact(match.group()), text)
+    return _SECRET_RUN.sub(lambda match: redact(run) if _credential_shaped(run := match.group()) else run, text)
+
+
+def _credential_shaped(run: str) -> bool:
+    return looks_like_secret_access_key(run) or looks_like_session_token(run)
+
+
 def fingerprint(code: str, basis: str) -> str:
     """A salted hash that identifies a finding's value without revealing it."""
     digest = hashlib.sha256(FINGERPRINT_SALT + b"\0" + code.encode() + b"\0" + basis.encode("utf-8", "surrogatepass"))
