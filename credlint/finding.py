@@ -42,6 +42,7 @@ SAFE, UNSAFE = "safe", "unsafe"
 REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
 REMOVE_STATEMENT = "remove-statement"
 ADD_REGION = "add-region"
+GUARD_RETRY = "guard-retry"
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,11 @@ class Fix:
     made on the whole file when asked for (fixing.py), and holds no secret."""
 
     safety: str  # SAFE keeps behaviour; UNSAFE changes it (--unsafe-fixes)
-    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION
-    line: int  # where the edit is anchored: a credential argument's value, a statement's first node, a call
+    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY
+    line: int  # where the edit is anchored: an argument's value, a statement's start, a call, an except type
     column: int  # 1-based, as Span's
     description: str  # what it does, for a diff's heading
-    argument: str = ""  # what the edit writes: ADD_REGION's region name
+    argument: str = ""  # what the edit writes: ADD_REGION's region, GUARD_RETRY's codes (comma-separated)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from typing import Optional, TypeVar, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from credlint.finding import ADD_REGION, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
-from credlint.secrets import redact_credentials_in
+from credlint.finding import ADD_REGION, GUARD_RETRY, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
+from credlint.secrets import redact_credentials_only
 
-ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION)
+ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY)
+GUARD_NAME = "error"  # what an except clause with no name is given to test
 # ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS: what an explicit credential is passed as.
 CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
@@ -31,7 +32,7 @@ class FixedFile:
     fixed: tuple[Finding, ...]
 
     def diff(self) -> str:
-        """A unified diff in which every credential-shaped value is shown redacted."""
+        """A unified diff in which every value of a credential's shape is shown redacted."""
         lines = difflib.unified_diff(
             self.before.splitlines(keepends=True),
             self.after.splitlines(keepends=True),
@@ -39,7 +40,7 @@ class FixedFile:
             tofile=f"b/{self.path}",
         )
         text = "".join(line if line.endswith("\n") else f"{line}\n" for line in lines)
-        return redact_credentials_in(text)
+        return redact_credentials_only(text)
 
 
 def fixable(findings: Iterable[Finding], *, unsafe: bool) -> list[Finding]:
@@ -103,6 +104,24 @@ class _Fixer(cst.CSTTransformer):
         if kept[-1] is not last:  # the call keeps how its arguments end: a comma, a line break
             kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
         return updated_node.with_changes(args=kept)
+
+    def leave_ExceptHandler(
+        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        """A guard first in the clause: re-raise unless the code is one worth retrying or the status 5xx."""
+        found = self._anchor(GUARD_RETRY, original_node.type) if original_node.type is not None else None
+        if found is None or found.fix is None or not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        named = updated_node.name.name if updated_node.name is not None else None
+        if named is not None and not isinstance(named, cst.Name):
+            return updated_node
+        name = named.value if named is not None else GUARD_NAME
+        guard = cst.parse_statement(_retry_guard(name, found.fix.argument.split(",")))
+        self.applied.append(found)
+        body = updated_node.body.with_changes(body=[guard, *updated_node.body.body])
+        if named is None:
+            return updated_node.with_changes(body=body, name=cst.AsName(cst.Name(GUARD_NAME)))
+        return updated_node.with_changes(body=body)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -192,6 +211,14 @@ def _with_region(call: cst.Call, region: str) -> cst.Call:
         comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")), whitespace_after_arg=cst.SimpleWhitespace("")
     )
     return call.with_changes(args=[first, written])
+
+
+def _retry_guard(name: str, codes: Sequence[str]) -> str:
+    listed = "".join(f'    "{code}",\n' for code in codes)
+    return (
+        f'if {name}.response["Error"]["Code"] not in (\n{listed}) and '
+        f'{name}.response["ResponseMetadata"]["HTTPStatusCode"] < 500:\n    raise\n'
+    )
 
 
 def _is_credential_keyword(arg: cst.Arg) -> bool:

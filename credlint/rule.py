@@ -12,6 +12,7 @@ from libcst.metadata.base_provider import ProviderT
 from credlint.chain import Explanation
 from credlint.finding import (
     ADD_REGION,
+    GUARD_RETRY,
     REMOVE_CREDENTIAL_ARGUMENTS,
     REMOVE_STATEMENT,
     SAFE,
@@ -69,6 +70,13 @@ class Rule(MethodsByClass):
         start = self.get_metadata(PositionProvider, call).start
         description = f"pass region_name={region!r}, the project's default-region"
         return Fix(SAFE, ADD_REGION, start.line, start.column + 1, description, region)
+
+    def guarding_retry(self, caught: cst.CSTNode, codes: Sequence[str]) -> Fix:
+        """The unsafe fix that makes an except clause re-raise every error but the codes given and
+        the 5xx statuses, which are worth retrying."""
+        start = self.get_metadata(PositionProvider, caught).start
+        description = "re-raise every error but throttling, transient codes and 5xx statuses"
+        return Fix(UNSAFE, GUARD_RETRY, start.line, start.column + 1, description, ",".join(codes))
 
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""

@@ -40,7 +40,7 @@ WITH_FIXES = [e for e in PYTHON_EXAMPLES if fixable(findings_of(e, e.source), un
 
 def test_the_credential_pages_have_examples_with_fixes() -> None:
     pages = {example.page.split("-")[0] for example in WITH_FIXES}
-    assert {"CL101", "CL102", "CL201", "CL202", "CL301"} <= pages
+    assert {"CL101", "CL102", "CL201", "CL202", "CL301", "CL401"} <= pages
 
 
 @pytest.mark.parametrize("example", WITH_FIXES, ids=lambda e: f"{e.page}:{e.first_line}")
@@ -55,9 +55,9 @@ def test_a_fixed_example_parses_keeps_nothing_fixable_and_fixes_to_itself(exampl
     assert fix_source(example.path, fixed.after_bytes, fixable(after, unsafe=True)) is None  # idempotent
 
 
-def test_credential_fixes_are_unsafe_and_the_region_fix_is_safe() -> None:
+def test_credential_and_retry_fixes_are_unsafe_and_the_region_fix_is_safe() -> None:
     fixes = {(f.code, f.fix.safety) for e in WITH_FIXES for f in findings_of(e, e.source) if f.fix is not None}
-    assert {safety for code, safety in fixes if code.startswith("CL1") or code.startswith("CL2")} == {UNSAFE}
+    assert {safety for code, safety in fixes if code[:3] in ("CL1", "CL2", "CL4")} == {UNSAFE}
     assert {safety for code, safety in fixes if code == "CL301"} == {SAFE}
 
 
@@ -113,12 +113,13 @@ def test_diff_prints_the_fixes_redacted_and_writes_nothing(tmp_path: Path) -> No
     path = mixed_module(tmp_path)
     safe_only = run_cli(["check", "--no-cache", "--diff", "uploads.py"], cwd=tmp_path)
     assert (safe_only.returncode, safe_only.stdout) == (0, "")
-    assert "4 more with --unsafe-fixes" in safe_only.stderr
+    assert "5 more with --unsafe-fixes" in safe_only.stderr
     result = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("--- a/uploads.py\n+++ b/uploads.py\n")
     assert '-    aws_access_key_id="AKIA************2345",  # pasted from the console' in result.stdout
     assert KEY_ID not in result.stdout + result.stderr and SECRET not in result.stdout + result.stderr
+    assert '+                "EC2ThrottledException",' in result.stdout  # only credentials are redacted
     assert path.read_text() == MIXED
 
 
@@ -126,14 +127,15 @@ def test_unsafe_fixes_remove_the_credentials_keep_the_rest_and_run_twice_to_the_
     path = mixed_module(tmp_path)
     assert {"CL101", "CL102", "CL201", "CL202", "CL401"} <= codes(tmp_path)
     result = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
-    assert "Fixed 4 finding(s)" in result.stderr
+    assert "Fixed 5 finding(s)" in result.stderr
     fixed = path.read_text()
     cst.parse_module(fixed)
     assert "# the uploader's own client" in fixed and "# keep this comment" in fixed
     assert KEY_ID not in fixed and SECRET not in fixed and "APP_KEY" not in fixed
     assert 'queue = boto3.client(\n    "sqs", region_name="eu-west-1"\n)' in fixed
     assert "def for_children(key):\n    # the workers read these\n    pass\n" in fixed
-    assert {"CL101", "CL102", "CL201", "CL202"} & codes(tmp_path) == set()
+    assert 'except ClientError as error:\n            if error.response["Error"]["Code"] not in (' in fixed
+    assert {"CL101", "CL102", "CL201", "CL202", "CL401"} & codes(tmp_path) == set()
     assert stat.S_IMODE(path.stat().st_mode) == 0o750
     assert sorted(os.listdir(tmp_path)) == ["uploads.py"]  # no backup holds the key
     again = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "uploads.py"], cwd=tmp_path)
@@ -143,7 +145,7 @@ def test_unsafe_fixes_remove_the_credentials_keep_the_rest_and_run_twice_to_the_
 def test_fix_without_unsafe_fixes_leaves_unsafe_fixes_alone(tmp_path: Path) -> None:
     path = mixed_module(tmp_path)
     result = run_cli(["check", "--no-cache", "--fix", "uploads.py"], cwd=tmp_path)
-    assert result.returncode == 1 and "Fixed 0 finding(s); 4 more with --unsafe-fixes" in result.stderr
+    assert result.returncode == 1 and "Fixed 0 finding(s); 5 more with --unsafe-fixes" in result.stderr
     assert path.read_text() == MIXED
 
 

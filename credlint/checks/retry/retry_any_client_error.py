@@ -5,6 +5,10 @@ from __future__ import annotations
 from credlint.checks.retry.explanations import any_error_message, explain
 from credlint.checks.retry.retry_site import LOOP, RetrySite
 from credlint.checks.retry.rule_base import RetryRule
+from credlint.checks.retry.sdk_retries import THROTTLING_CODES, TRANSIENT_CODES
+
+# What the fix lets the loop retry: the codes botocore's standard mode retries too (section 3).
+SDK_RETRIED_CODES = tuple(sorted(THROTTLING_CODES | TRANSIENT_CODES))
 
 
 class RetryAnyClientError(RetryRule):
@@ -15,4 +19,11 @@ class RetryAnyClientError(RetryRule):
             return
         for handler in site.handlers:
             if handler.retries_any_error:
-                self.report(handler.node, any_error_message(site, handler), explain(site, handler, "any"))
+                caught = handler.caught
+                # Only a ClientError clause: its errors all have a code and a status to test.
+                fix = (
+                    self.guarding_retry(handler.node, SDK_RETRIED_CODES)
+                    if caught.client_error and not caught.broad
+                    else None
+                )
+                self.report(handler.node, any_error_message(site, handler), explain(site, handler, "any"), fix=fix)
