@@ -82,3 +82,11 @@ def write_dotenv_files(directory, declared) -> None:
     for path, lines in lines_by_file.items():
         text = "\n".join(lines.get(number, "# setting") for number in range(1, max(lines) + 1)) + "\n"
         (directory / path).write_text(text)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
+def test_every_page_says_whether_its_fix_is_safe_unsafe_or_absent(page) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert "\n## Fix safety\n" in text, f"{page.name} has no Fix safety section"
+    first = text.split("\n## Fix safety\n", 1)[1].lstrip()
+    assert first.startswith(("Safe", "Unsafe", "No fix")), page.name
