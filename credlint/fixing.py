@@ -67,8 +67,10 @@ Block = TypeVar("Block", cst.Module, cst.IndentedBlock)
 
 
 class _Fixer(cst.CSTTransformer):
-    """Applies the fixes anchored in the module: credential keywords out of a call one of whose
-    arguments is an anchor; a simple statement that starts with an anchor, or calls with one first."""
+    """Applies the fixes anchored in the module, each where its anchor still stands: credential
+    keywords out of a call one of whose arguments is an anchor; a simple statement that starts with
+    an anchor, or calls with one first; region_name for an anchored call; a guard first in an except
+    clause whose type is an anchor."""
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 

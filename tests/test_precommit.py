@@ -19,24 +19,25 @@ def run(arguments: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Comp
     return subprocess.run(arguments, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
 
 
-def pre_commit_and_head(tmp_path: Path) -> tuple[str, str, dict[str, str]]:
+def project_with_hooks(tmp_path: Path, hooks: str) -> tuple[str, Path, dict[str, str]]:
+    """pre-commit, and a new git repository whose configuration runs hooks (YAML under `hooks:`)
+    from this checkout's committed HEAD."""
     pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
     if pre_commit is None:
         pytest.fail("pre-commit is not installed (pip install '.[test]')")
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    return pre_commit, head.stdout.strip(), env
+    project = tmp_path / "project"
+    project.mkdir()
+    run(["git", "init", "-q"], project, env)
+    config = f"repos:\n  - repo: {REPO}\n    rev: {head.stdout.strip()}\n    hooks:\n{hooks}"
+    (project / ".pre-commit-config.yaml").write_text(config)
+    return pre_commit, project, env
 
 
 @pytest.mark.slow
 def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Path) -> None:
-    pre_commit, head, env = pre_commit_and_head(tmp_path)
-    project = tmp_path / "project"
-    project.mkdir()
-    run(["git", "init", "-q"], project, env)
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: credlint\n      - id: credlint-env-files\n"
-    )
+    pre_commit, project, env = project_with_hooks(tmp_path, "      - id: credlint\n      - id: credlint-env-files\n")
     app = project / "app.py"
     app.write_text(f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{KEY}")\n')
     run(["git", "add", "."], project, env)
@@ -72,14 +73,8 @@ def test_pre_commit_hook_blocks_a_staged_key_and_passes_without_it(tmp_path: Pat
 
 @pytest.mark.slow
 def test_pre_commit_fix_hook_takes_the_keys_out_and_passes_on_the_next_run(tmp_path: Path) -> None:
-    pre_commit, head, env = pre_commit_and_head(tmp_path)
-    project = tmp_path / "project"
-    project.mkdir()
-    run(["git", "init", "-q"], project, env)
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {REPO}\n    rev: {head}\n    hooks:\n      - id: credlint-fix\n"
-        "        args: [--unsafe-fixes]\n"
-    )
+    hooks = "      - id: credlint-fix\n        args: [--unsafe-fixes]\n"
+    pre_commit, project, env = project_with_hooks(tmp_path, hooks)
     app = project / "app.py"
     app.write_text(
         f'import boto3\n\n# the uploads client\ns3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{KEY}")\n'
