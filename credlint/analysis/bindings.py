@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.binding_table import BindingTableProvider
@@ -30,13 +31,17 @@ def bindings_of(owner: cst.MetadataDependent, name: cst.Name) -> set[Binding]:
     return scope[name.value] if scope is not None else set()
 
 
-def bound_by_module_import(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:
-    """Whether a name, or the name an attribute chain starts from, is bound only by imports at
-    module level: then another module of the project may define it (project/index.py)."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    bindings = bindings_of(owner, expr) if isinstance(expr, cst.Name) else set()
-    return bool(bindings) and all(isinstance(b, ImportBinding) and b.scope is b.scope.module for b in bindings)
+def imported_name(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[str]:
+    """The dotted name a name or attribute chain writes (`KEY`, `settings.KEY`) when the name it
+    starts from is bound only by imports at module level: then another module of the project may
+    define it (project/index.py). None for anything else: a local of the same name is another."""
+    written = get_full_name_for_node(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
+    head = expr
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    bindings = bindings_of(owner, head) if written is not None and isinstance(head, cst.Name) else set()
+    module_imports = all(isinstance(b, ImportBinding) and b.scope is b.scope.module for b in bindings)
+    return written if bindings and module_imports else None
 
 
 def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:

@@ -15,10 +15,9 @@ from types import MappingProxyType
 from typing import Optional
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import bindings_of, bound_by_module_import, scope_of, single_bound_value
+from credlint.analysis.bindings import bindings_of, imported_name, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
 from credlint.checks.environment.attribute_values import ModuleAttributes, SettingsField
 from credlint.checks.environment.helper_functions import helper_function, parameters_given, returned_values
@@ -315,10 +314,8 @@ class _ValueWalker:
 
     def _imported_read(self, expr: cst.BaseExpression) -> Optional[EnvRead]:
         """Another module's read, when expr names it through this module's import."""
-        if not self.imported or not isinstance(expr, (cst.Name, cst.Attribute)):
-            return None
-        read = self.imported.get(get_full_name_for_node(expr) or "")
-        if read is None or not bound_by_module_import(self.owner, expr):
+        read = self.imported.get(imported_name(self.owner, expr) or "") if self.imported else None
+        if read is None:
             return None
         return EnvRead(expr, read.variable, SOURCE_ENVIRONMENT, read.missing, read.default, read.place)
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_by_module_import, bound_values, qualified_names
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, imported_name, qualified_names
 from credlint.analysis.literals import fold_string
 from credlint.analysis.sdk import (
     PARAMETERS,
@@ -196,11 +195,9 @@ def imported_value(
     owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], imported: Mapping[str, ImportedValue]
 ) -> Optional[ImportedValue]:
     """The other module's constant an argument names, when the name is the module's import of it."""
-    if not imported or not isinstance(expr, (cst.Name, cst.Attribute)):
+    if not imported or expr is None:
         return None
-    value = imported.get(get_full_name_for_node(expr) or "")
-    # Bound only by an import at module level: a local of the same name is something else.
-    return value if value is not None and bound_by_module_import(owner, expr) else None
+    return imported.get(imported_name(owner, expr) or "")
 
 
 def gives_value(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0) -> bool:

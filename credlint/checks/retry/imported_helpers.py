@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import ClassVar, Optional
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, bound_by_module_import
+from credlint.analysis.bindings import BINDING_PROVIDERS, imported_name
 from credlint.checks.retry.syntax import Helper, ModuleIndex
 from credlint.config import DEFAULT_MAX_FILE_SIZE
 from credlint.metadata_wrapper import DirectMetadataWrapper
@@ -35,9 +34,9 @@ class ImportedModule(cst.MetadataDependent):
 
 def imported_helper(owner: cst.MetadataDependent, index: ModuleIndex, func: cst.BaseExpression) -> Optional[Helper]:
     """The function another module of the project defines that func names through an import."""
-    written = get_full_name_for_node(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
-    imported = index.imported.get(written or "")
-    if written is None or imported is None or not bound_by_module_import(owner, func):
+    written = imported_name(owner, func) if index.imported else None
+    imported = index.imported.get(written) if written is not None else None
+    if written is None or imported is None:
         return None
     if written not in index.loaded:
         index.loaded[written] = _read(imported)
