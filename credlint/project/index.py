@@ -43,9 +43,7 @@ from credlint.project.summary import (
     function_digest,
     is_service_name,
     may_set_region,
-    read_credential_arguments,
-    read_imported_predicates,
-    read_imported_services,
+    read_imports_used,
     read_uses,
     summarise,
 )
@@ -127,13 +125,9 @@ class ProjectIndex:
         """The imported names a checked module's client calls take as their service, its retries
         as their predicate or its SDK calls as credentials (passes), and the modules that bind them."""
         summary = self._summaries[path]
-        tree = self._trees[path]
-        if names_service:
-            read_imported_services(summary, tree)
-        if takes_predicate:
-            read_imported_predicates(summary, tree)
-        if passes:
-            read_credential_arguments(summary, tree)
+        read_imports_used(
+            summary, self._trees[path], services=names_service, predicates=takes_predicate, credentials=passes
+        )
         credentials = (argument.value for argument in summary.credential_arguments)
         used = {*(written for _, written in summary.imported_services), *summary.imported_predicates, *credentials}
         for written in (written for written in used if written.partition(".")[0] in summary.imports):

@@ -201,14 +201,6 @@ def _read_statement(summary: ModuleSummary, statement: ast.stmt, client_lines: f
             _read_statement(summary, inner, client_lines)
 
 
-def read_credential_arguments(summary: ModuleSummary, tree: ast.Module) -> None:
-    """The names and attributes a module passes to SDK credential parameters, once."""
-    if not summary.credential_arguments_read:
-        summary.credential_arguments_read = True
-        for call in (node for node in walk_tree(tree) if isinstance(node, ast.Call) and node.keywords):
-            _note_credential_arguments(summary, call, dotted(call.func))
-
-
 def _settings_made(summary: ModuleSummary, value: Optional[ast.expr]) -> Optional[str]:
     """The settings class a module-level value is made of with no arguments: `Settings()`."""
     if isinstance(value, ast.Call) and not value.args and not value.keywords and isinstance(value.func, ast.Name):
@@ -385,31 +377,40 @@ def _instances(scope: Union[ast.Module, FunctionNode]) -> dict[str, Optional[str
     return {name: made.get(name) if count == 1 else None for name, count in stores.items()}
 
 
-def read_imported_services(summary: ModuleSummary, tree: ast.Module) -> None:
-    """The imported names that client calls take as their service (`boto3.client(SERVICE)`,
-    `session.client(settings.QUEUE_SERVICE)`): their values are other modules' to give."""
-    for call in (node for node in walk_tree(tree) if isinstance(node, ast.Call)):
-        if _method_of(call) not in CLIENT_METHODS:
-            continue
-        first = call.args[0] if call.args else None
-        named = [keyword.value for keyword in call.keywords if keyword.arg == "service_name"]
-        service = first if first is not None and not isinstance(first, ast.Starred) else next(iter(named), None)
-        written = dotted(service) if service is not None else None
-        if written is not None and written.partition(".")[0] in summary.imports:
-            summary.imported_services.append((call.lineno, written))
-
-
-def read_imported_predicates(summary: ModuleSummary, tree: ast.Module) -> None:
-    """The imported names a retry may take as its predicate: called in an except clause with the
-    caught error, or passed to a retry library's call (`retry_if_exception(is_retryable)`)."""
+def read_imports_used(
+    summary: ModuleSummary, tree: ast.Module, *, services: bool, predicates: bool, credentials: bool
+) -> None:
+    """In one walk of a checked module, the imported names it uses where another module's value
+    decides its findings: as a client's service (`boto3.client(SERVICE)`), as a retry's predicate
+    (called in an except clause with the caught error, or given to a retry library), and as a
+    credential argument (services, predicates, credentials: which of them its bytes may hold)."""
+    credentials = credentials and not summary.credential_arguments_read
+    summary.credential_arguments_read |= credentials
+    if not (services or predicates or credentials):
+        return
     for node in walk_tree(tree):
-        if isinstance(node, ast.ExceptHandler) and node.name is not None:
+        if predicates and isinstance(node, ast.ExceptHandler) and node.name is not None:
             for call in (inner for inner in ast.walk(node) if isinstance(inner, ast.Call)):
                 if any(node.name in _names_in(arg) for arg in [*call.args, *(k.value for k in call.keywords)]):
                     _note_imported(summary, call.func)
-        elif isinstance(node, ast.Call) and _is_retry_library_call(node):
+        if not isinstance(node, ast.Call):
+            continue
+        if services and _method_of(node) in CLIENT_METHODS:
+            _note_imported_service(summary, node)
+        if predicates and _is_retry_library_call(node):
             for value in [*node.args, *(keyword.value for keyword in node.keywords)]:
                 _note_imported(summary, value)
+        if credentials and node.keywords:
+            _note_credential_arguments(summary, node, dotted(node.func))
+
+
+def _note_imported_service(summary: ModuleSummary, call: ast.Call) -> None:
+    first = call.args[0] if call.args else None
+    named = [keyword.value for keyword in call.keywords if keyword.arg == "service_name"]
+    service = first if first is not None and not isinstance(first, ast.Starred) else next(iter(named), None)
+    written = dotted(service) if service is not None else None
+    if written is not None and written.partition(".")[0] in summary.imports:
+        summary.imported_services.append((call.lineno, written))
 
 
 def _names_in(node: ast.expr) -> set[str]:
