@@ -19,11 +19,10 @@ from typing import Optional
 
 from credlint.finding import Finding
 from credlint.prefilter import FileProbe
-from credlint.suppressions import ALL_CODES, parse_suppression
+from credlint.suppressions import ALL_CODES, IGNORE_LIST_COMMENT, parse_suppression
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)$")
-_IGNORE_COMMENT = re.compile(r"#\s*credlint:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def _with_codes(line: str, codes: set[str]) -> str:
     existing = parse_suppression(body) or ()
     if existing == ALL_CODES or all(any(code.startswith(prefix) for prefix in existing) for code in codes):
         return line
-    present = _IGNORE_COMMENT.search(body)
+    present = IGNORE_LIST_COMMENT.search(body)
     if present is not None:
         named = [code.strip() for code in present.group("codes").split(",") if code.strip()]
         merged = ", ".join(sorted({*named, *codes}))

@@ -8,7 +8,6 @@ ignore[CODE]` comment. Needs the `lsp` extra (pygls).
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +21,7 @@ from credlint.config import ConfigError, ConfigFinder, Overrides
 from credlint.engine import PartMemo
 from credlint.finding import SAFE, Finding, Severity
 from credlint.fixing import fix_source
+from credlint.suppressions import IGNORE_LIST_COMMENT
 
 # Typing pauses shorter than this do not start a check: one check per burst of edits.
 DEBOUNCE_SECONDS = 0.3
@@ -31,7 +31,6 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-_SUPPRESSION = re.compile(r"#\s*credlint:\s*ignore\[(?P<codes>[^\]]*)\]")
 
 
 def diagnostic(finding: Finding, uri: str) -> types.Diagnostic:
@@ -66,7 +65,7 @@ def _line_range(line: int) -> types.Range:
 
 def suppression_edit(line_text: str, line: int, code: str) -> types.TextEdit:
     """Add code to the line's `# credlint: ignore[...]` comment, or append one."""
-    existing = _SUPPRESSION.search(line_text)
+    existing = IGNORE_LIST_COMMENT.search(line_text)
     if existing:
         codes = [c.strip() for c in existing.group("codes").split(",") if c.strip()] + [code]
         start, end = existing.span("codes")

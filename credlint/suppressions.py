@@ -16,6 +16,8 @@ from credlint.finding import Finding
 
 SUPPRESSION_TRIGGERS = (b"credlint:", b"allowlist")
 _IGNORE = re.compile(r"credlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+# A comment that names its codes, where tools add one more (--add-ignore, the language server).
+IGNORE_LIST_COMMENT = re.compile(r"#\s*credlint:\s*ignore\[(?P<codes>[^\]]*)\]", re.IGNORECASE)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
 _ALLOWLIST_NEXT_LINE = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 # detect-secrets' pragma speaks of secrets only, so it silences the hard-coded credential family.
