@@ -107,15 +107,17 @@ def _attribute_chains_where_credentials_are_given(probe: FileProbe) -> set[tuple
         return set()
     functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     scopes: list[ast.AST] = [*probe.nodes(ast.FunctionDef), *probe.nodes(ast.AsyncFunctionDef)]
-    found: set[tuple[str, ...]] = set()
+    read: dict[int, ast.AST] = {}  # each function (or module-level call) read once, however many calls it gives
     for call in (node for node in probe.nodes(ast.Call) if _may_give_credentials(node)):
         holding = [scope for scope in scopes if _holds(scope, call)]
         enclosing = max(holding, key=lambda scope: getattr(scope, "lineno", 0)) if holding else call
-        nodes = list(ast.walk(enclosing))
-        called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-        for scope in [enclosing, *(functions[name] for name in called if name in functions)]:
-            found.update(_chain(node) for node in ast.walk(scope) if isinstance(node, ast.Attribute))
-    return found
+        read[id(enclosing)] = enclosing
+    for enclosing in list(read.values()):
+        for node in ast.walk(enclosing):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+                helper = functions[node.func.id]
+                read[id(helper)] = helper
+    return {_chain(node) for scope in read.values() for node in ast.walk(scope) if isinstance(node, ast.Attribute)}
 
 
 def _chain(node: ast.Attribute) -> tuple[str, ...]:
