@@ -43,6 +43,10 @@ REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
 REMOVE_STATEMENT = "remove-statement"
 ADD_REGION = "add-region"
 GUARD_RETRY = "guard-retry"
+# What taking the explicit credentials out of an SDK call does (CL101-CL103, CL202).
+REMOVE_CREDENTIALS_DESCRIPTION = (
+    "remove the explicit credential arguments, so the provider chain finds the role; rotate the key too"
+)
 
 
 @dataclass(frozen=True)

@@ -10,28 +10,12 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.chain import Explanation
-from credlint.finding import (
-    ADD_REGION,
-    GUARD_RETRY,
-    REMOVE_CREDENTIAL_ARGUMENTS,
-    REMOVE_STATEMENT,
-    SAFE,
-    UNSAFE,
-    Finding,
-    Fix,
-    Severity,
-    Span,
-    make_finding,
-)
+from credlint.finding import Finding, Fix, Severity, Span, make_finding
 from credlint.settings import FileContext
 from credlint.visitor_methods import MethodsByClass
 
 if TYPE_CHECKING:
     from credlint.rule_info import RuleInfo
-
-REMOVE_CREDENTIALS_DESCRIPTION = (
-    "remove the explicit credential arguments, so the provider chain finds the role; rotate the key too"
-)
 
 
 def node_span(position: cst.metadata.CodeRange) -> Span:
@@ -53,30 +37,11 @@ class Rule(MethodsByClass):
     def line_of(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
 
-    def removing_credentials(self, value: cst.CSTNode) -> Fix:
-        """The unsafe fix that takes the explicit credential arguments out of the SDK call whose
-        argument value is given: the chain then finds the role."""
-        start = self.get_metadata(PositionProvider, value).start
-        return Fix(UNSAFE, REMOVE_CREDENTIAL_ARGUMENTS, start.line, start.column + 1, REMOVE_CREDENTIALS_DESCRIPTION)
-
-    def removing_statement(self, node: cst.CSTNode, description: str) -> Fix:
-        """The unsafe fix that deletes the simple statement starting at node (`pass` where a block
-        would be left empty)."""
+    def fix_at(self, node: cst.CSTNode, safety: str, action: str, description: str, argument: str = "") -> Fix:
+        """A fix anchored where node starts (fixing.py finds it there again): safety SAFE or UNSAFE,
+        action one of finding.py's, argument what it writes."""
         start = self.get_metadata(PositionProvider, node).start
-        return Fix(UNSAFE, REMOVE_STATEMENT, start.line, start.column + 1, description)
-
-    def adding_region(self, call: cst.Call, region: str) -> Fix:
-        """The safe fix that passes the project's configured region to a client call."""
-        start = self.get_metadata(PositionProvider, call).start
-        description = f"pass region_name={region!r}, the project's default-region"
-        return Fix(SAFE, ADD_REGION, start.line, start.column + 1, description, region)
-
-    def guarding_retry(self, caught: cst.CSTNode, codes: Sequence[str]) -> Fix:
-        """The unsafe fix that makes an except clause re-raise every error but the codes given and
-        the 5xx statuses, which are worth retrying."""
-        start = self.get_metadata(PositionProvider, caught).start
-        description = "re-raise every error but throttling, transient codes and 5xx statuses"
-        return Fix(UNSAFE, GUARD_RETRY, start.line, start.column + 1, description, ",".join(codes))
+        return Fix(safety, action, start.line, start.column + 1, description, argument)
 
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""

@@ -31,7 +31,7 @@ from credlint.chain import (
     credential_steps,
 )
 from credlint.checks.credentials.string_roots import node_for_span, text_span
-from credlint.finding import Fix
+from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION, UNSAFE, Fix
 from credlint.rule import Rule
 from credlint.secrets import find_access_key_ids, is_documentation_example
 
@@ -230,7 +230,9 @@ def credentials_fix(rule: Rule, use: Optional[CredentialUse]) -> Optional[Fix]:
     """Taking the explicit credentials out of the SDK call of this module a literal is passed to
     by keyword; a positional one would shift the arguments after it."""
     slot = use.slot if use is not None else None
-    return rule.removing_credentials(slot.expr) if slot is not None and slot.keyword else None
+    if slot is None or not slot.keyword:
+        return None
+    return rule.fix_at(slot.expr, UNSAFE, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION)
 
 
 def report_slot_literals(

@@ -39,7 +39,7 @@ from credlint.checks.environment.env_reads import (
     variables_tested_set,
 )
 from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, shadowing_severity
-from credlint.finding import Fix
+from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION, UNSAFE, Fix
 from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
 from credlint.settings import FileContext
@@ -207,7 +207,9 @@ class EnvCredentialsPassedExplicitly(Rule):
         would shift the arguments after it."""
         keywords = {id(arg.value) for arg in candidate.call.args if arg.keyword is not None}
         passed = [item.expr for item in candidate.passed if id(item.expr) in keywords]
-        return self.removing_credentials(passed[0]) if passed else None
+        if not passed:
+            return None
+        return self.fix_at(passed[0], UNSAFE, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION)
 
 
 def _passed_credentials(

@@ -19,6 +19,7 @@ from credlint.checks.environment.env_writes import (
     is_environ,
 )
 from credlint.checks.environment.shadowing import env_explanation
+from credlint.finding import REMOVE_STATEMENT, UNSAFE, Fix
 from credlint.settings import FileContext
 
 ITEM = "item"
@@ -146,7 +147,15 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
             secret=value.literal,
             preview=None if value.literal is not None else "",
             severity=severity,
-            fix=self.removing_statement(entry.node, _REMOVE_WRITE) if kind in _WHOLE_STATEMENT_WRITES else None,
+            fix=self._fix(kind, entry),
+        )
+
+    def _fix(self, kind: str, entry: CredentialEntry) -> Optional[Fix]:
+        """Deleting the statement, for a write of one variable."""
+        return (
+            self.fix_at(entry.node, UNSAFE, REMOVE_STATEMENT, _REMOVE_WRITE)
+            if kind in _WHOLE_STATEMENT_WRITES
+            else None
         )
 
     def _explanation(self, kind: str, entry: CredentialEntry) -> Explanation:

@@ -7,7 +7,7 @@ from typing import Optional
 from credlint.checks.region.explanations import missing_region_explanation
 from credlint.checks.region.rule_base import RegionRule
 from credlint.checks.region.sources import AWS_REGION_VARIABLE, ClientWithoutRegion, ModuleRegionFacts
-from credlint.finding import Fix, Severity
+from credlint.finding import ADD_REGION, SAFE, Fix, Severity
 
 
 class MissingRegion(RegionRule):
@@ -37,4 +37,5 @@ class MissingRegion(RegionRule):
         alone = len(arguments) == 1 and arguments[0].keyword is None and not arguments[0].star
         if region is None or client.sites or not alone:
             return None
-        return self.adding_region(client.call, region)
+        description = f"pass region_name={region!r}, the project's default-region"
+        return self.fix_at(client.call, SAFE, ADD_REGION, description, region)
