@@ -216,6 +216,11 @@ def _finding_to(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _fix_from(values: list[Any]) -> Fix:
+    safety, action, line, column, description, arguments = values
+    return Fix(safety, action, line, column, description, tuple(arguments))
+
+
 def _finding_from(data: dict[str, Any]) -> Finding:
     explanation = data["explanation"]
     return Finding(
@@ -235,5 +240,5 @@ def _finding_from(data: dict[str, Any]) -> Finding:
             runtime=explanation["runtime"],
             fix=explanation["fix"],
         ),
-        fix=None if data["fix"] is None else Fix(*data["fix"]),
+        fix=None if data["fix"] is None else _fix_from(data["fix"]),
     )

@@ -43,6 +43,7 @@ REMOVE_CREDENTIAL_ARGUMENTS = "remove-credential-arguments"
 REMOVE_STATEMENT = "remove-statement"
 ADD_REGION = "add-region"
 GUARD_RETRY = "guard-retry"
+SET_RETRY_PREDICATE = "set-retry-predicate"
 # What taking the explicit credentials out of an SDK call does (CL101-CL103, CL202).
 REMOVE_CREDENTIALS_DESCRIPTION = (
     "remove the explicit credential arguments, so the provider chain finds the role; rotate the key too"
@@ -55,11 +56,15 @@ class Fix:
     made on the whole file when asked for (fixing.py), and holds no secret."""
 
     safety: str  # SAFE keeps behaviour; UNSAFE changes it (--unsafe-fixes)
-    action: str  # REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY
+    action: str  # one of the names above
     line: int  # where the edit is anchored: an argument's value, a statement's start, a call, an except type
     column: int  # 1-based, as Span's
     description: str  # what it does, for a diff's heading
-    argument: str = ""  # what the edit writes: ADD_REGION's region, GUARD_RETRY's codes (comma-separated)
+    # What the edit writes, "{}" standing for a name the fixer chooses: ADD_REGION (region,);
+    # GUARD_RETRY (statement,), given the error's name; SET_RETRY_PREDICATE (keyword, value, function
+    # defining the predicate, *imports), value and function given the predicate's name, each import
+    # "+module.name" to add or "-module.name" to drop once nothing uses it.
+    arguments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,32 @@ since it was checked is edited only where the fix still applies."""
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Optional, TypeVar, Union
 
 import libcst as cst
+import libcst.matchers as matchers
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from credlint.finding import ADD_REGION, GUARD_RETRY, REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, SAFE, Finding
+from credlint.finding import (
+    ADD_REGION,
+    GUARD_RETRY,
+    REMOVE_CREDENTIAL_ARGUMENTS,
+    REMOVE_STATEMENT,
+    SAFE,
+    SET_RETRY_PREDICATE,
+    Finding,
+    Fix,
+)
 from credlint.secrets import redact_credentials_only
 
-ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY)
+ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY, SET_RETRY_PREDICATE)
 GUARD_NAME = "error"  # what an except clause with no name is given to test
+PREDICATE_NAME = "is_retryable"  # the predicate a retry library is given, unless the module uses the name
 # ref. analysis/credential_slots.py SDK_PARAMETER_SLOTS: what an explicit credential is passed as.
 CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 
@@ -58,6 +72,8 @@ def fix_source(path: str, source: bytes, findings: Sequence[Finding]) -> Optiona
     fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)
     if not fixer.applied:
         return None
+    if fixer.imports:
+        fixed = _with_imports(fixed, fixer.imports)
     before = module.bytes.decode(module.encoding)
     after = fixed.bytes.decode(fixed.encoding)
     return FixedFile(path, before, after, fixed.bytes, tuple(fixer.applied))
@@ -82,6 +98,13 @@ class _Fixer(cst.CSTTransformer):
                 self.anchors[finding.fix.action][(finding.fix.line, finding.fix.column)] = finding
         self.applied: list[Finding] = []
         self._emptied: set[int] = set()  # statement lines all of whose statements were deleted
+        self.imports: set[str] = set()  # "+module.name" to add, "-module.name" to drop if unused
+        self._predicate_name = PREDICATE_NAME
+        self._predicates: dict[int, str] = {}  # the function defining the predicate, by where it is given
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if self.anchors[SET_RETRY_PREDICATE]:
+            self._predicate_name = _unused_name(node, PREDICATE_NAME)
 
     def _anchor(self, action: str, node: cst.CSTNode) -> Optional[Finding]:
         start = self.get_metadata(PositionProvider, node).start
@@ -91,7 +114,11 @@ class _Fixer(cst.CSTTransformer):
         region = self._anchor(ADD_REGION, original_node)
         if region is not None and len(updated_node.args) == 1 and region.fix is not None:
             self.applied.append(region)
-            return _with_region(updated_node, region.fix.argument)
+            (name,) = region.fix.arguments
+            return _with_argument(updated_node, "region_name", _string_like(updated_node.args[0].value, name))
+        retry = self._anchor(SET_RETRY_PREDICATE, original_node)
+        if retry is not None and retry.fix is not None:
+            return self._with_predicate(retry, retry.fix, updated_node)
         anchored = [self._anchor(REMOVE_CREDENTIAL_ARGUMENTS, arg.value) for arg in original_node.args]
         found = [finding for finding in anchored if finding is not None]
         if not found:
@@ -107,6 +134,30 @@ class _Fixer(cst.CSTTransformer):
             kept[-1] = kept[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
         return updated_node.with_changes(args=kept)
 
+    def leave_Decorator(self, original_node: cst.Decorator, updated_node: cst.Decorator) -> cst.Decorator:
+        """`@retry` with no call: called, to take the predicate."""
+        retry = self._anchor(SET_RETRY_PREDICATE, original_node.decorator)
+        if retry is None or retry.fix is None or isinstance(updated_node.decorator, cst.Call):
+            return updated_node
+        called = self._with_predicate(retry, retry.fix, cst.Call(updated_node.decorator))
+        return updated_node.with_changes(decorator=called)
+
+    def _with_predicate(self, found: Finding, fix: Fix, call: cst.Call) -> cst.Call:
+        """The call given the predicate in its library's keyword, in place of what that keyword had."""
+        keyword, value, function, *imports = fix.arguments
+        self.applied.append(found)
+        self._predicates[fix.line] = function
+        self.imports.update(imports)
+        written = cst.parse_expression(value.format(self._predicate_name))
+        if not any(arg.keyword is not None and arg.keyword.value == keyword for arg in call.args):
+            return _with_argument(call, keyword, written)
+        return call.with_changes(
+            args=[
+                arg.with_changes(value=written) if arg.keyword is not None and arg.keyword.value == keyword else arg
+                for arg in call.args
+            ]
+        )
+
     def leave_ExceptHandler(
         self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
     ) -> cst.ExceptHandler:
@@ -118,7 +169,8 @@ class _Fixer(cst.CSTTransformer):
         if named is not None and not isinstance(named, cst.Name):
             return updated_node
         name = named.value if named is not None else GUARD_NAME
-        guard = cst.parse_statement(_retry_guard(name, found.fix.argument.split(",")))
+        (guard_text,) = found.fix.arguments
+        guard = cst.parse_statement(guard_text.format(name))
         self.applied.append(found)
         body = updated_node.body.with_changes(body=[guard, *updated_node.body.body])
         if named is None:
@@ -175,7 +227,23 @@ class _Fixer(cst.CSTTransformer):
         return self._without_emptied(updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self._predicates:
+            updated_node = self._with_predicate_function(original_node, updated_node)
         return self._without_emptied(updated_node)
+
+    def _with_predicate_function(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        """The predicate defined before the first statement that uses it, after its blank lines."""
+        first = min(self._predicates)
+        index = next(
+            index
+            for index, statement in enumerate(original.body)
+            if self.get_metadata(PositionProvider, statement).end.line >= first
+        )
+        before = updated.body[index]
+        blank = [line for line in before.leading_lines if line.comment is None][:2] or [cst.EmptyLine()] * 2
+        text = self._predicates[first].format(self._predicate_name)
+        function = cst.parse_statement(text).with_changes(leading_lines=blank)
+        return updated.with_changes(body=[*updated.body[:index], function, *updated.body[index:]])
 
     def _without_emptied(self, block: Block) -> Block:
         """The block without its emptied lines; their comments go to what follows, and a block left
@@ -197,30 +265,53 @@ class _Fixer(cst.CSTTransformer):
         return block.with_changes(body=body, footer=[*comments, *block.footer])
 
 
-def _with_region(call: cst.Call, region: str) -> cst.Call:
-    """The call given `region_name=...` after its one argument, which keeps its line break or
-    trailing comma at the end."""
-    (only,) = call.args
-    quote = "'" if isinstance(only.value, cst.SimpleString) and only.value.quote == "'" else '"'
+def _with_argument(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
+    """The call given `keyword=value` last; the call keeps how its arguments end (a line break, a
+    trailing comma) and how they are separated."""
+    if not call.args:
+        return call.with_changes(args=[cst.Arg(value, keyword=cst.Name(keyword), equal=_TIGHT_EQUAL)])
+    last = call.args[-1]
+    between = call.args[-2].comma if len(call.args) > 1 else cst.MaybeSentinel.DEFAULT
+    separator = between if isinstance(between, cst.Comma) else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     written = cst.Arg(
-        cst.SimpleString(f"{quote}{region}{quote}"),
-        keyword=cst.Name("region_name"),
-        equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-        comma=only.comma,
-        whitespace_after_arg=only.whitespace_after_arg,
+        value,
+        keyword=cst.Name(keyword),
+        equal=_TIGHT_EQUAL,
+        comma=last.comma,
+        whitespace_after_arg=last.whitespace_after_arg,
     )
-    first = only.with_changes(
-        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")), whitespace_after_arg=cst.SimpleWhitespace("")
-    )
-    return call.with_changes(args=[first, written])
+    kept = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+    return call.with_changes(args=[*call.args[:-1], kept, written])
 
 
-def _retry_guard(name: str, codes: Sequence[str]) -> str:
-    listed = "".join(f'    "{code}",\n' for code in codes)
-    return (
-        f'if {name}.response["Error"]["Code"] not in (\n{listed}) and '
-        f'{name}.response["ResponseMetadata"]["HTTPStatusCode"] < 500:\n    raise\n'
-    )
+_TIGHT_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+
+
+def _string_like(neighbour: cst.BaseExpression, text: str) -> cst.SimpleString:
+    """text as a string literal in the quotes of the string beside it."""
+    quote = "'" if isinstance(neighbour, cst.SimpleString) and neighbour.quote == "'" else '"'
+    return cst.SimpleString(f"{quote}{text}{quote}")
+
+
+def _unused_name(module: cst.Module, name: str) -> str:
+    """name, or name with a number, whichever no name in the module is."""
+    used = {found.value for found in matchers.findall(module, matchers.Name()) if isinstance(found, cst.Name)}
+    candidates = itertools.chain([name], (f"{name}_{number}" for number in itertools.count(2)))
+    return next(candidate for candidate in candidates if candidate not in used)
+
+
+def _with_imports(module: cst.Module, imports: Iterable[str]) -> cst.Module:
+    """The module importing what the fixes use ("+module.name"), and no longer what they replaced
+    ("-module.name") once nothing else uses it."""
+    context = CodemodContext()
+    for change in sorted(imports):
+        source, name = change[1:].rsplit(".", 1)
+        if change.startswith("+"):
+            AddImportsVisitor.add_needed_import(context, source, name)
+        else:
+            RemoveImportsVisitor.remove_unused_import(context, source, name)
+    module = AddImportsVisitor(context).transform_module(module)
+    return RemoveImportsVisitor(context).transform_module(module)
 
 
 def _is_credential_keyword(arg: cst.Arg) -> bool:

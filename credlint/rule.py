@@ -37,11 +37,11 @@ class Rule(MethodsByClass):
     def line_of(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
 
-    def fix_at(self, node: cst.CSTNode, safety: str, action: str, description: str, argument: str = "") -> Fix:
+    def fix_at(self, node: cst.CSTNode, safety: str, action: str, description: str, *arguments: str) -> Fix:
         """A fix anchored where node starts (fixing.py finds it there again): safety SAFE or UNSAFE,
-        action one of finding.py's, argument what it writes."""
+        action one of finding.py's, arguments what it writes."""
         start = self.get_metadata(PositionProvider, node).start
-        return Fix(safety, action, start.line, start.column + 1, description, argument)
+        return Fix(safety, action, start.line, start.column + 1, description, arguments)
 
     def within(self, node: cst.CSTNode, block: cst.CSTNode) -> bool:
         """Whether node lies in block (a body, a function, a class), judged by lines."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from credlint.checks.retry.explanations import any_error_message, explain, retried_phrase
 from credlint.checks.retry.libraries import PREDICATE_ARGUMENTS
+from credlint.checks.retry.retry_fixes import guard_fix, predicate_fix
 from credlint.checks.retry.retry_site import LOOP, RECURSION, HandlerRetry, RetrySite
 from credlint.checks.retry.rule_base import RetryRule
 
@@ -18,7 +19,8 @@ class RetryDecoratorWithoutPredicate(RetryRule):
             return
         for handler in site.handlers:
             if handler.retries_any_error:
-                self.report(handler.node, _message(site, handler), explain(site, handler, "any"))
+                fix = guard_fix(self, handler) if site.kind == RECURSION else predicate_fix(self, site)
+                self.report(handler.node, _message(site, handler), explain(site, handler, "any"), fix=fix)
 
 
 def _message(site: RetrySite, handler: HandlerRetry) -> str:

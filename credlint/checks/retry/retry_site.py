@@ -25,6 +25,7 @@ class HandlerRetry:
     node: cst.CSTNode  # where a finding about it is reported
     caught: Caught
     verdict: Verdict
+    except_type: Optional[cst.BaseExpression] = None  # the clause's type, where a guard's fix is anchored
 
     @property
     def retries_any_error(self) -> bool:

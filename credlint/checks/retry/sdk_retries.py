@@ -26,6 +26,8 @@ LEGACY_ATTEMPTS_BY_SERVICE: Mapping[str, int] = dict(_TABLES["legacy_attempts_by
 THROTTLING_CODES: frozenset[str] = frozenset(_TABLES["throttling_codes"])
 # ref. aws-chain-reference.md section 3: standard mode's transient codes.
 TRANSIENT_CODES: frozenset[str] = frozenset(_TABLES["transient_codes"])
+# What a fix lets a retry take: the codes botocore's standard mode retries too.
+SDK_RETRIED_CODES: tuple[str, ...] = tuple(sorted(THROTTLING_CODES | TRANSIENT_CODES))
 # ref. aws-chain-reference.md section 3: legacy mode's per-service code+status pairs (data/_retry.json).
 LEGACY_CODES: frozenset[str] = frozenset(_TABLES["legacy_codes"])
 # ref. botocore 1.44.8 data/*/*/service-2.json: error shapes whose httpStatusCode is 429 or >= 500.

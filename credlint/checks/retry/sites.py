@@ -245,7 +245,7 @@ def _handler_retries(
             # BotoCoreError has no code; specific classes retry only their own code
             prior.append((CodeTest(frozenset(caught.specific)), True) if caught.specific else (Known(True), True))
         result = verdict([(*prior, *conditions) for conditions in retry_paths], caught.service or sdk.service)
-        found.append(HandlerRetry(handler.type or handler, caught, result))
+        found.append(HandlerRetry(handler.type or handler, caught, result, handler.type))
     return found
 
 
