@@ -44,6 +44,7 @@ REMOVE_STATEMENT = "remove-statement"
 ADD_REGION = "add-region"
 GUARD_RETRY = "guard-retry"
 SET_RETRY_PREDICATE = "set-retry-predicate"
+REMOVE_ENTRY = "remove-entry"  # a variable out of a deployment file (deployment/removal.py)
 # What taking the explicit credentials out of an SDK call does (CL101-CL103, CL202).
 REMOVE_CREDENTIALS_DESCRIPTION = (
     "remove the explicit credential arguments, so the provider chain finds the role; rotate the key too"

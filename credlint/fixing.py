@@ -4,10 +4,12 @@ since it was checked is edited only where the fix still applies."""
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Optional, TypeVar, Union
 
 import libcst as cst
@@ -16,10 +18,12 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from credlint.file_kinds import DOCKERFILE, DOTENV, YAML, kind_by_name
 from credlint.finding import (
     ADD_REGION,
     GUARD_RETRY,
     REMOVE_CREDENTIAL_ARGUMENTS,
+    REMOVE_ENTRY,
     REMOVE_STATEMENT,
     SAFE,
     SET_RETRY_PREDICATE,
@@ -27,6 +31,8 @@ from credlint.finding import (
     Fix,
 )
 from credlint.secrets import redact_credentials_only
+
+DEPLOYMENT_KINDS = frozenset({DOCKERFILE, DOTENV, YAML})  # those whose variables CL205's fix takes out
 
 ACTIONS = (REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_STATEMENT, ADD_REGION, GUARD_RETRY, SET_RETRY_PREDICATE)
 GUARD_NAME = "error"  # what an except clause with no name is given to test
@@ -64,6 +70,9 @@ def fixable(findings: Iterable[Finding], *, unsafe: bool) -> list[Finding]:
 
 def fix_source(path: str, source: bytes, findings: Sequence[Finding]) -> Optional[FixedFile]:
     """The file with the fixes of findings applied, or None when none applies or it no longer parses."""
+    kind = kind_by_name(PurePath(path))
+    if kind in DEPLOYMENT_KINDS:
+        return _fix_deployment(path, kind, source, findings)
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
@@ -77,6 +86,25 @@ def fix_source(path: str, source: bytes, findings: Sequence[Finding]) -> Optiona
     before = module.bytes.decode(module.encoding)
     after = fixed.bytes.decode(fixed.encoding)
     return FixedFile(path, before, after, fixed.bytes, tuple(fixer.applied))
+
+
+def _fix_deployment(path: str, kind: str, source: bytes, findings: Sequence[Finding]) -> Optional[FixedFile]:
+    """A deployment file without the variables of findings, in its own encoding (UTF-8, its BOM kept)."""
+    from credlint.deployment.removal import without_entries
+
+    anchors = {(f.fix.line, f.fix.column): f for f in findings if f.fix is not None and f.fix.action == REMOVE_ENTRY}
+    try:
+        before = source.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    removed = without_entries(kind, path, before, anchors) if anchors else None
+    if removed is None:
+        return None
+    after, taken = removed
+    bom = codecs.BOM_UTF8 if source.startswith(codecs.BOM_UTF8) else b""
+    return FixedFile(
+        path, before, after, bom + after.encode("utf-8"), tuple(anchors[anchor] for anchor in sorted(taken))
+    )
 
 
 Block = TypeVar("Block", cst.Module, cst.IndentedBlock)

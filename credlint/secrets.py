@@ -116,6 +116,8 @@ def redact(value: str) -> str:
 # What could be a key id, or (part of) a secret or token, in text that is not a value of its own.
 _KEY_ID_LIKE = re.compile(rf"(?:A3T[A-Z0-9]|{'|'.join(ACCESS_KEY_PREFIXES)})[A-Z0-9]{{16}}")
 _SECRET_RUN = re.compile(r"[A-Za-z0-9/+=]{16,}")
+# A value's run, its base64 padding included: `=` elsewhere joins a name to its value (`KEY=value`).
+_VALUE_RUN = re.compile(r"[A-Za-z0-9/+]{16,}={0,2}")
 
 
 def redact_credentials_in(text: str) -> str:
@@ -129,7 +131,7 @@ def redact_credentials_only(text: str) -> str:
     """Text with every value of a credential's shape redacted (key ids, 40-character secret keys,
     session tokens), and nothing else: a diff of code must keep its other words as written."""
     text = _KEY_ID_LIKE.sub(lambda match: redact(match.group()), text)
-    return _SECRET_RUN.sub(lambda match: redact(run) if _credential_shaped(run := match.group()) else run, text)
+    return _VALUE_RUN.sub(lambda match: redact(run) if _credential_shaped(run := match.group()) else run, text)
 
 
 def _credential_shaped(run: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Optional
 
 from credlint.chain import Explanation
-from credlint.finding import Finding, Severity, Span, make_finding
+from credlint.finding import Finding, Fix, Severity, Span, make_finding
 from credlint.settings import FileContext
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ class SpanRule:
         secret: Optional[str] = None,
         preview: Optional[str] = None,
         severity: Optional[Severity] = None,
+        fix: Optional[Fix] = None,
     ) -> None:
         """Record a finding; a secret is redacted and hashed here and then dropped."""
         self.findings.append(
@@ -42,5 +43,6 @@ class SpanRule:
                 secret=secret,
                 preview=preview,
                 severity=severity,
+                fix=fix,
             )
         )

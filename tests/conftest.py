@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from credlint.catalogue import Example
 from credlint.engine import lint_source
 from credlint.finding import Finding
 from credlint.registry import RULES
+from credlint.settings import DotenvCredential, RuleSettings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,19 @@ def credential_lint(code: str, path: str = "snippet.py") -> list[Finding]:
 
 def credential_codes(code: str, path: str = "snippet.py") -> list[tuple[int, str]]:
     return codes(code, path, "CL1")
+
+
+def example_findings(example: Example, source: str) -> tuple[Finding, ...]:
+    """A catalogue example's findings (or those of source in its place), with the settings its page
+    gives and the default-region that CL301's fix needs."""
+    settings = RuleSettings(
+        root="/catalogue",
+        dotenv_credentials=tuple(DotenvCredential(path, variable, line) for path, line, variable in example.dotenv),
+        default_region="eu-west-1",
+    )
+    return lint_source(
+        example.path, source.encode(), list(RULES.values()), kind=example.kind, settings=settings
+    ).findings
 
 
 def credlint_executable() -> str:

@@ -11,52 +11,44 @@ import libcst as cst
 import pytest
 
 from credlint.catalogue import examples, pages_directory
-from credlint.engine import lint_source
-from credlint.finding import SAFE, UNSAFE, Finding
+from credlint.deployment.read import read_deployment_file
+from credlint.file_kinds import PYTHON
+from credlint.finding import SAFE, UNSAFE
 from credlint.fixing import fix_source, fixable
-from credlint.registry import RULES
-from credlint.settings import DotenvCredential, RuleSettings
-from tests.conftest import run_cli
+from tests.conftest import example_findings, run_cli
 
 PAGES = sorted(pages_directory().glob("CL*.md"))
-PYTHON_EXAMPLES = [example for page in PAGES for example in examples(page) if example.kind == "python"]
+EXAMPLES = [example for page in PAGES for example in examples(page)]
 KEY_ID = "AKIAZ7QRSTUVWXYZ2345"
 SECRET = "pLx9Qw2Er5Ty8Ui0Op3As6Df9Gh2Jk5Lz8Xc1Vb4"
 
 
-def findings_of(example, source: str) -> tuple[Finding, ...]:  # type: ignore[no-untyped-def]
-    settings = RuleSettings(
-        root="/catalogue",
-        dotenv_credentials=tuple(DotenvCredential(path, variable, line) for path, line, variable in example.dotenv),
-        default_region="eu-west-1",  # CL301's fix is offered only where one is configured
-    )
-    return lint_source(
-        example.path, source.encode(), list(RULES.values()), kind=example.kind, settings=settings
-    ).findings
-
-
-WITH_FIXES = [e for e in PYTHON_EXAMPLES if fixable(findings_of(e, e.source), unsafe=True)]
+WITH_FIXES = [e for e in EXAMPLES if fixable(example_findings(e, e.source), unsafe=True)]
 
 
 def test_the_credential_pages_have_examples_with_fixes() -> None:
-    pages = {example.page.split("-")[0] for example in WITH_FIXES}
-    assert {"CL101", "CL102", "CL201", "CL202", "CL301", "CL401", "CL402"} <= pages
+    pages = {(example.page.split("-")[0], example.kind) for example in WITH_FIXES}
+    python = {(code, "python") for code in ("CL101", "CL102", "CL201", "CL202", "CL301", "CL401", "CL402")}
+    assert python | {("CL205", "yaml"), ("CL205", "dockerfile"), ("CL205", "dotenv")} <= pages
 
 
 @pytest.mark.parametrize("example", WITH_FIXES, ids=lambda e: f"{e.page}:{e.first_line}")
 def test_a_fixed_example_parses_keeps_nothing_fixable_and_fixes_to_itself(example) -> None:  # type: ignore[no-untyped-def]
-    found = fixable(findings_of(example, example.source), unsafe=True)
+    found = fixable(example_findings(example, example.source), unsafe=True)
     fixed = fix_source(example.path, example.source.encode(), found)
     assert fixed is not None and set(fixed.fixed) == set(found)
-    cst.parse_module(fixed.after)  # still Python
-    after = findings_of(example, fixed.after)
+    if example.kind == PYTHON:
+        cst.parse_module(fixed.after)  # still Python
+    else:
+        read_deployment_file(example.kind, example.path, fixed.after)  # still valid in its format
+    after = example_findings(example, fixed.after)
     assert fixable(after, unsafe=True) == []
-    assert {f.code for f in after} <= {f.code for f in findings_of(example, example.source)}
+    assert {f.code for f in after} <= {f.code for f in example_findings(example, example.source)}
     assert fix_source(example.path, fixed.after_bytes, fixable(after, unsafe=True)) is None  # idempotent
 
 
 def test_credential_and_retry_fixes_are_unsafe_and_the_region_fix_is_safe() -> None:
-    fixes = {(f.code, f.fix.safety) for e in WITH_FIXES for f in findings_of(e, e.source) if f.fix is not None}
+    fixes = {(f.code, f.fix.safety) for e in WITH_FIXES for f in example_findings(e, e.source) if f.fix is not None}
     assert {safety for code, safety in fixes if code[:3] in ("CL1", "CL2", "CL4")} == {UNSAFE}
     assert {safety for code, safety in fixes if code == "CL301"} == {SAFE}
 

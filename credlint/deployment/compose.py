@@ -7,18 +7,20 @@ from typing import Optional
 from credlint.analysis.platforms import PLATFORM_CONTAINER
 from credlint.deployment.documents import (
     YamlNode,
+    block_places,
     child,
     has_keys,
     is_mapping,
     is_null,
     is_sequence,
+    keyed_child,
     mapping_items,
     name_span,
     refers_to_variable,
     scalar_text,
     sequence_items,
 )
-from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
+from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry, TextPlace
 
 # ref. Compose Specification, "Services top-level elements": keys that make a mapping a service.
 _SERVICE_KEYS = ("image", "build", "environment", "env_file", "command", "entrypoint", "extends")
@@ -41,36 +43,40 @@ def compose_entries(root: YamlNode) -> list[EnvironmentEntry]:
     """
     entries: list[EnvironmentEntry] = []
     for name, _, service in mapping_items(child(root, "services")):
-        entries.extend(_variables(child(service, "environment"), f"the environment of service '{name}'"))
+        entries.extend(_variables(*keyed_child(service, "environment"), f"the environment of service '{name}'"))
         build = child(service, "build")
         if is_mapping(build):
-            entries.extend(_variables(child(build, "args"), f"the build args of service '{name}'"))
+            entries.extend(_variables(*keyed_child(build, "args"), f"the build args of service '{name}'"))
     return entries
 
 
-def _variables(node: YamlNode, where: str) -> list[EnvironmentEntry]:
+def _variables(key: YamlNode, node: YamlNode, where: str) -> list[EnvironmentEntry]:
     # ref. Compose Specification, "environment": a list of `KEY=VAL` or bare `KEY`, or a mapping; a
     # key with no value is resolved from the shell that runs compose (unset if it has none there).
     entries = []
+    places = block_places(key, node)
     if is_sequence(node):
         for item in sequence_items(node):
             text = scalar_text(item)
             if text is None:
                 continue
             variable, equals, value = text.partition("=")
-            entries.append(_entry(variable, value if equals else None, where, item))
+            entries.append(_entry(variable, value if equals else None, where, item, places.get(id(item))))
     elif is_mapping(node):
         for variable, key_node, value_node in mapping_items(node):
             mapped = None if is_null(value_node) else scalar_text(value_node)
             if mapped is None and not is_null(value_node):
                 continue  # a list or mapping: compose rejects the file
-            entries.append(_entry(variable, mapped, where, key_node))
+            entries.append(_entry(variable, mapped, where, key_node, places.get(id(key_node))))
     return entries
 
 
-def _entry(variable: str, value: Optional[str], where: str, node: YamlNode) -> EnvironmentEntry:
+def _entry(
+    variable: str, value: Optional[str], where: str, node: YamlNode, place: Optional[TextPlace]
+) -> EnvironmentEntry:
     # ref. Compose Specification, "Interpolation": `$VAR` and `${VAR}` come from the shell (or the
     # project's .env file); `$$` is a literal dollar.
     from_host = value is None or refers_to_variable(value)
     value_kind = VALUE_HOST if from_host else VALUE_LITERAL
-    return EnvironmentEntry(variable, value, value_kind, where, PLATFORM_CONTAINER, name_span(node, variable))
+    span = name_span(node, variable)
+    return EnvironmentEntry(variable, value, value_kind, where, PLATFORM_CONTAINER, span, place)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from credlint.analysis.platforms import PLATFORM_CONTAINER
 from credlint.deployment.documents import refers_to_variable
-from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
+from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry, TextPlace, whole_lines
 from credlint.finding import Span
 
 ENV_WHERE = "an ENV instruction"
@@ -35,36 +36,68 @@ def dockerfile_entries(text: str) -> Iterator[EnvironmentEntry]:
         if name in _HEREDOC_INSTRUCTIONS:
             heredoc_end = _heredoc_end(lines, instruction)
         elif name in ("ENV", "ARG"):
-            for variable, value, value_kind in _bindings(name, instruction["value"]):
-                span = _variable_span(lines, instruction, variable)
-                where = ENV_WHERE if name == "ENV" else ARG_WHERE
-                yield EnvironmentEntry(variable, value, value_kind, where, PLATFORM_CONTAINER, span)
+            bindings = _bindings(name, instruction["value"])
+            spans = [_variable_span(lines, instruction, binding.variable) for binding in bindings]
+            places = _places(lines, instruction, bindings, spans)
+            where = ENV_WHERE if name == "ENV" else ARG_WHERE
+            for binding, span, place in zip(bindings, spans, places):
+                yield EnvironmentEntry(
+                    binding.variable, binding.value, binding.value_kind, where, PLATFORM_CONTAINER, span, place
+                )
 
 
-def _bindings(instruction: str, value: str) -> list[tuple[str, Optional[str], str]]:
-    """(variable, value, VALUE_*) of `ENV K=v ...`, legacy `ENV K v`, and `ARG K` / `ARG K=default ...`."""
+@dataclass(frozen=True)
+class _Binding:
+    variable: str
+    value: Optional[str]
+    value_kind: str  # VALUE_*
+    word: str  # as written: `K=v`, `K`; the whole value in the legacy `ENV K v` form
+
+
+def _bindings(instruction: str, value: str) -> list[_Binding]:
+    """`ENV K=v ...`, legacy `ENV K v`, and `ARG K` / `ARG K=default ...`."""
     from dockerfile_parse.util import WordSplitter  # type: ignore[import-untyped]
 
     words = list(WordSplitter(value).split(dequote=False))
     if not words:
         return []
-    found: list[tuple[str, Optional[str], str]] = []
     if instruction == "ENV" and "=" not in words[0]:
         # ref. Dockerfile reference, "ENV": the legacy `ENV key value` form takes the rest of the line.
         name, rest = [*re.split(r"\s+", value.strip(), maxsplit=1), ""][:2]
-        found.append((_dequote(name), _dequote(rest.strip()), _kind(rest)))
-        return found
+        return [_Binding(_dequote(name), _dequote(rest.strip()), _kind(rest), value)]
+    found: list[_Binding] = []
     for word in words:
         name, equals, raw = word.partition("=")
         if not equals:
             if instruction == "ARG":  # ref. Dockerfile reference, "ARG": no default, --build-arg gives it
-                found.append((_dequote(name), None, VALUE_HOST))
+                found.append(_Binding(_dequote(name), None, VALUE_HOST, word))
             continue
         default = _dequote(raw)
         # An ARG default can be overridden by --build-arg; an empty one says it will be.
         value_kind = VALUE_HOST if instruction == "ARG" and not default else _kind(raw)
-        found.append((_dequote(name), default, value_kind))
+        found.append(_Binding(_dequote(name), default, value_kind, word))
     return found
+
+
+def _places(
+    lines: list[str], instruction: dict[str, Any], bindings: list[_Binding], spans: list[Span]
+) -> list[Optional[TextPlace]]:
+    """Each binding's word on its line, in the instruction's lines; none when a word is not found
+    where its variable is, as written (then no binding of the instruction can be taken out)."""
+    group_start, group_end = whole_lines(instruction["startline"] + 1, instruction["endline"] + 1)
+    if len(bindings) == 1:
+        return [TextPlace(group_start, group_end, group_start, group_end)]
+    places: list[Optional[TextPlace]] = []
+    for binding, span in zip(bindings, spans):
+        line = lines[span.line - 1] if span.line <= len(lines) else ""
+        column = span.column - 1
+        if column > 0 and line[column - 1] in "'\"" and binding.word.startswith(line[column - 1]):
+            column -= 1  # a quoted word: `"AWS_ACCESS_KEY_ID=..."`
+        if line[column : column + len(binding.word)] != binding.word:
+            return [None] * len(bindings)
+        start, end = (span.line, column), (span.line, column + len(binding.word))
+        places.append(TextPlace(start, end, group_start, group_end, words=True))
+    return places
 
 
 def _dequote(word: str) -> str:

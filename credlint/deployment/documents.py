@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
-from credlint.deployment.model import VALUE_EXPRESSION, VALUE_LITERAL, DeploymentParseError
+from credlint.deployment.model import VALUE_EXPRESSION, VALUE_LITERAL, DeploymentParseError, TextPlace, whole_lines
 from credlint.finding import Span
 
 YamlNode = Any  # a yaml.Node: PyYAML ships no type information
@@ -156,6 +156,39 @@ def child(node: YamlNode, key: str) -> YamlNode:
         if name == key:
             return value
     return None
+
+
+def keyed_child(node: YamlNode, key: str) -> tuple[YamlNode, YamlNode]:
+    """The key node and value node of key in a mapping node, or (None, None)."""
+    for name, key_node, value in mapping_items(node):
+        if name == key:
+            return key_node, value
+    return None, None
+
+
+def block_places(key: YamlNode, block: YamlNode) -> dict[int, TextPlace]:
+    """Where each item of a block-style sequence or mapping is written, by the id of its first
+    node, all in one group with the key that holds the block: the lines each item alone takes up.
+    Nothing for a flow-style block (`[A, B]`, `{A: b}`) or one with merged keys (`<<: *common`)."""
+    if key is None or getattr(block, "flow_style", True) or not (is_sequence(block) or is_mapping(block)):
+        return {}
+    items = [(item, item) for item in block.value] if is_sequence(block) else list(block.value)
+    if not items or any(first.tag == _MERGE_TAG for first, _ in items):
+        return {}
+    lines = [(first.start_mark.line + 1, _last_line(first if is_null(last) else last)) for first, last in items]
+    group_start, group_end = whole_lines(key.start_mark.line + 1, max(last for _, last in lines))
+    places = {}
+    marker = "-" if is_sequence(block) else ""  # an item whose dash is on a line of its own is not ours
+    for (first, _), (first_line, last_line) in zip(items, lines):
+        start, end = whole_lines(first_line, last_line)
+        places[id(first)] = TextPlace(start, end, group_start, group_end, opens_with=marker)
+    return places
+
+
+def _last_line(node: YamlNode) -> int:
+    """The 1-based line a node ends on; a block scalar's end mark is at the start of the next line."""
+    mark = node.end_mark
+    return int(mark.line) + 1 if mark.column > 0 else int(mark.line)
 
 
 def path(node: YamlNode, *keys: str) -> YamlNode:

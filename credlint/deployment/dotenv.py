@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from credlint.analysis.platforms import PLATFORM_HOST
 from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES
-from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry
+from credlint.deployment.model import VALUE_HOST, VALUE_LITERAL, EnvironmentEntry, TextPlace, whole_lines
 from credlint.file_kinds import DOTENV, kind_by_name
 from credlint.finding import Span
 from credlint.settings import DotenvCredential
@@ -35,13 +36,19 @@ def dotenv_entries(
     for binding in parse_stream(io.StringIO(text, newline=None)):
         if binding.error or binding.key is None:
             continue
-        first_line = binding.original.string.split("\n", 1)[0]
-        column = first_line.find(binding.key) + 1 or 1
-        line = binding.original.line
+        # The binding's text starts with the blank lines before it, and ends with its line break.
+        written = binding.original.string
+        before_key = re.search(rf"^[ \t]*(?:export[ \t]+)?['\"]?(?={re.escape(binding.key)})", written, re.MULTILINE)
+        at = before_key.end() if before_key else 0
+        line = binding.original.line + written.count("\n", 0, at)
+        column = at - (written.rfind("\n", 0, at) + 1) + 1
+        last = binding.original.line + written.rstrip("\n").count("\n")
         value = binding.value
         value_kind = VALUE_HOST if value is None or "${" in value else VALUE_LITERAL
         span = Span(line, column, line, column + len(binding.key))
-        yield EnvironmentEntry(binding.key, value, value_kind, where, platform, span)
+        start, end = whole_lines(line, last)
+        place = TextPlace(start, end, start, end)
+        yield EnvironmentEntry(binding.key, value, value_kind, where, platform, span, place)
 
 
 def dotenv_files_near(path: Path, root: Path) -> tuple[tuple[str, ...], tuple[DotenvCredential, ...]]:

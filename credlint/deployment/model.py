@@ -35,6 +35,28 @@ class DeploymentParseError(ValueError):
         self.column = column
 
 
+Position = tuple[int, int]  # a 1-based line and a 0-based column
+
+
+@dataclass(frozen=True)
+class TextPlace:
+    """Where an entry is written, for a fix that takes it out: its own text and its group's (a
+    Dockerfile instruction, a YAML block with its key), ends exclusive. A group goes whole when all
+    its entries do; an entry that is one word of several goes with the space up to the next."""
+
+    start: Position
+    end: Position
+    group_start: Position
+    group_end: Position
+    words: bool = False
+    opens_with: str = ""  # what its first line holds first, indentation aside: "-" for a YAML sequence item
+
+
+def whole_lines(first: int, last: int) -> tuple[Position, Position]:
+    """The start and end of lines first to last (1-based), their line breaks included."""
+    return (first, 0), (last + 1, 0)
+
+
 @dataclass(frozen=True)
 class EnvironmentEntry:
     """One environment variable a deployment file gives a process (or an action input that does)."""
@@ -45,6 +67,7 @@ class EnvironmentEntry:
     where: str  # for messages: "ENV in the Dockerfile", "service 'web' environment", ...
     platform: str  # a PLATFORM_* of credlint.checks.environment.shadowing
     span: Span  # the variable's name in the file
+    place: Optional[TextPlace] = None  # where a fix can take it out; None where none is offered
 
 
 @dataclass(frozen=True)

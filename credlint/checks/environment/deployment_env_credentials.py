@@ -17,6 +17,7 @@ from credlint.deployment.dockerfile import ARG_WHERE
 from credlint.deployment.model import VALUE_EXPRESSION, VALUE_HOST, VALUE_LITERAL, VALUE_SECRET, EnvironmentEntry
 from credlint.deployment.rule import DeploymentRule
 from credlint.deployment.workflows import ACCESS_KEY_INPUT, CONFIGURE_AWS_CREDENTIALS
+from credlint.finding import REMOVE_ENTRY, UNSAFE, Fix
 
 _TEMPLATES = (model.CLOUDFORMATION, model.SAM)
 # Where a value that is not written in the file comes from, by file and value kind.
@@ -61,6 +62,7 @@ _IMAGE_HISTORY = (
     "Docker keeps ENV values in the image configuration and build arguments in `docker history`: "
     "anyone who can pull the image can read the value."
 )
+_REMOVE_VARIABLE = "remove the variable, so the provider chain finds the platform's role; rotate the key too"
 _DOCKERFILE_FIX = (
     f"{FIX_BY_PLATFORM[PLATFORM_CONTAINER]} A build step that needs AWS access can read a BuildKit secret "
     "(RUN --mount=type=secret,id=aws), which is never stored in the image."
@@ -135,7 +137,7 @@ class DeploymentEnvCredentials(DeploymentRule):
             runtime_note=_IMAGE_HISTORY if dockerfile else "",
             fix=_DOCKERFILE_FIX if dockerfile else "",
         )
-        self._report(entry, message, explanation, stand_in=stand_in)
+        self._report(entry, message, explanation, stand_in=stand_in, removable=True)
 
     def _report_action_input(self, what: str, entry: EnvironmentEntry) -> None:
         source = _SOURCES.get((what, entry.value_kind), _DEFAULT_SOURCES[entry.value_kind])
@@ -152,11 +154,20 @@ class DeploymentEnvCredentials(DeploymentRule):
         self._report(entry, message, explanation)
 
     def _report(
-        self, entry: EnvironmentEntry, message: str, explanation: Explanation, *, stand_in: bool = False
+        self,
+        entry: EnvironmentEntry,
+        message: str,
+        explanation: Explanation,
+        *,
+        stand_in: bool = False,
+        removable: bool = False,
     ) -> None:
         literal = entry.value if entry.value_kind == VALUE_LITERAL else None
         fake = stand_in or (literal is not None and looks_fake(literal))
         severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
         if severity is None:
             return
-        self.report(entry.span, message, explanation, secret=literal, severity=severity)
+        fix = None
+        if removable and entry.place is not None:
+            fix = Fix(UNSAFE, REMOVE_ENTRY, entry.span.line, entry.span.column, _REMOVE_VARIABLE)
+        self.report(entry.span, message, explanation, secret=literal, severity=severity, fix=fix)
