@@ -41,7 +41,7 @@ def test_text_output_is_ruff_like_and_exit_1(project: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"app.py:2:{KEY_COLUMN}: CL101 Hard-coded AWS access key ID passed as aws_access_key_id")
     assert lines[1].startswith(f"app.py:2:{SECRET_COLUMN}: CL102 ")
-    assert lines[-1] == "Found 2 findings (2 error) in 1 file of 2 checked."
+    assert lines[-2:] == ["Found 2 findings (2 error) in 1 file of 2 checked.", "2 fixable with --fix --unsafe-fixes."]
 
 
 def test_clean_tree_exits_0(project: Path) -> None:

@@ -658,6 +658,13 @@ def test_fake_values_and_test_files_follow_the_test_policy(settings: RuleSetting
     assert [(f.span.line, f.severity) for f in findings] == expected
 
 
+@pytest.mark.parametrize("value", ["doesnotmatter", "not_used", "localstack", "whatever"])
+def test_values_that_say_they_are_no_key_are_stand_ins(value: str) -> None:
+    assert [(f.code, f.severity) for f in lint(".env", f"AWS_SECRET_ACCESS_KEY={value}\n")] == [
+        ("CL205", Severity.INFO)
+    ]
+
+
 def test_test_policy_applies_to_cl206() -> None:
     text = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Environment: {Variables: {AWS_ACCESS_KEY_ID: testing, AWS_REGION: x}}}\n"
     assert [(f.span.line, f.severity) for f in lint("template.yaml", text)] == [(4, Severity.INFO), (4, Severity.ERROR)]

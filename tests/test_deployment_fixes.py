@@ -79,9 +79,9 @@ def test_dockerfile_words_go_with_the_space_up_to_the_next_and_a_lone_one_with_i
 ARG AWS_ACCESS_KEY_ID
 ENV AWS_SECRET_ACCESS_KEY={SECRET} \\
     AWS_DEFAULT_REGION=eu-west-1
-ENV A=1 AWS_SESSION_TOKEN=abc "B=2 3" \\
-    AWS_ACCESS_KEY_ID=x
-ENV AWS_SESSION_TOKEN legacy form value
+ENV A=1 AWS_SESSION_TOKEN=$SESSION_TOKEN "B=2 3" \\
+    AWS_ACCESS_KEY_ID=$KEY_ID
+ENV AWS_SESSION_TOKEN ${{SESSION_TOKEN}}
 COPY . /app
 """
     assert (
@@ -112,6 +112,16 @@ def test_a_block_credlint_cannot_cut_cleanly_is_left_as_it_is(environment: str) 
 def test_a_dotenv_binding_is_reported_on_its_own_line_after_blank_lines() -> None:
     found = findings_of(".env", f"DEBUG=1\n\n\nexport AWS_ACCESS_KEY_ID={KEY_ID}\n")
     assert {(f.code, f.span.line, f.span.column) for f in found if f.code == "CL205"} == {("CL205", 4, 8)}
+
+
+def test_stand_ins_keep_localstack_and_moto_away_from_aws_and_are_left_alone(tmp_path: Path) -> None:
+    assert fixed(".env", "AWS_ACCESS_KEY_ID=test\nAWS_SECRET_ACCESS_KEY=test\n") is None
+    fixture = 'import os\n\n\ndef aws_credentials():\n    os.environ["AWS_ACCESS_KEY_ID"] = "AKIA42YQICSX5QSIJMWQ"\n'
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(fixture)
+    report = run_cli(["check", "--no-cache", "--format", "json", "tests/conftest.py"], cwd=tmp_path)
+    written = [f for f in json.loads(report.stdout)["findings"] if f["code"] == "CL201"]
+    assert written and written[0]["severity"] == "info" and written[0]["fix"] is None
 
 
 def test_the_fix_is_unsafe_and_says_the_key_must_be_rotated() -> None:

@@ -199,3 +199,15 @@ def test_a_default_region_that_is_no_region_name_is_a_usage_error(tmp_path: Path
     (tmp_path / "app.py").write_text("x = 1\n")
     result = run_cli(["check", "--no-cache", "app.py"], cwd=tmp_path)
     assert result.returncode == 2 and "default-region" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_text_report_marks_what_fix_would_fix_as_ruff_does(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.credlint]\ndefault-region = "eu-west-1"\n')
+    (tmp_path / "queues.py").write_text(
+        f'import boto3\n\nsqs = boto3.client("sqs")\ns3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{KEY_ID}")\n'
+    )
+    result = run_cli(["check", "--no-cache", "queues.py"], cwd=tmp_path)
+    heads = [line for line in result.stdout.splitlines() if line.startswith("queues.py:")]
+    assert [head.split(" ")[1:3] for head in heads] == [["CL301", "[*]"], ["CL101", "Hard-coded"]]
+    assert "    Autofix (safe, --fix): pass region_name='eu-west-1', the project's default-region" in result.stdout
+    assert result.stdout.splitlines()[-1] == "[*] 1 fixable with --fix (1 more with --unsafe-fixes)."

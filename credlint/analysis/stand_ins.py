@@ -7,7 +7,8 @@ import re
 # Values that stand for no key at all: moto's "testing", placeholders, empty strings.
 _FAKE_VALUE = re.compile(
     r"(?i)^(|test(ing)?\w*|foo(bar)?|bar|baz|fake\w*|dummy\w*|mock\w*|example\w*|sample\w*|x+|none|null|"
-    r"changeme|change[-_]?me|placeholder|secret|key|password|your[-_ ]?\w*|<[^>]*>|\*+|\.\.\.)$"
+    r"changeme|change[-_]?me|placeholder|secret|key|password|your[-_ ]?\w*|<[^>]*>|\*+|\.\.\.|"
+    r"does[-_]?not[-_]?matter|doesnt[-_]?matter|not[-_]?used|unused|ignored?|whatever|anything|local\w*)$"
 )
 
 

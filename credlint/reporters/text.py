@@ -9,7 +9,7 @@ from typing import IO
 
 from credlint.api import Report
 from credlint.chain import STATUS_THIS_CODE, ChainStep, Explanation
-from credlint.finding import Finding, Severity
+from credlint.finding import SAFE, Finding, Severity
 
 WIDTH = 100
 INDENT = "    "
@@ -47,10 +47,15 @@ class TextRenderer:
         location = self.paint(f"{printable(finding.path)}:{finding.span.line}:{finding.span.column}:", "1")
         code = self.paint(finding.code, "1;" + _SEVERITY_COLOUR[finding.severity])
         preview = f" [{finding.preview}]" if finding.preview else ""
-        head = f"{location} {code} {printable(finding.message)}{preview} ({finding.severity.value})"
+        fixable = " [*]" if finding.fix is not None and finding.fix.safety == SAFE else ""  # as ruff marks it
+        head = f"{location} {code}{fixable} {printable(finding.message)}{preview} ({finding.severity.value})"
         if not self.explain:
             return head
-        return head + "\n" + self.explanation(finding.explanation)
+        lines = [head, self.explanation(finding.explanation)]
+        if finding.fix is not None:
+            flags = "--fix" if finding.fix.safety == SAFE else "--fix --unsafe-fixes"
+            lines.extend(_wrap(f"Autofix ({finding.fix.safety}, {flags}): {finding.fix.description}", INDENT))
+        return "\n".join(lines)
 
     def explanation(self, explanation: Explanation) -> str:
         lines = list(_wrap(explanation.summary, INDENT))
@@ -91,7 +96,17 @@ class TextRenderer:
             text += f" {_plural(failed, 'file')} could not be checked."
         if len(report.errors) > failed:
             text += f" {_plural(len(report.errors) - failed, 'file')} skipped."
-        return text
+        return text + _fixable(report)
+
+
+def _fixable(report: Report) -> str:
+    """How many findings --fix would fix, and how many more --unsafe-fixes would, as ruff says it."""
+    safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safety == SAFE)
+    unsafe = sum(1 for f in report.findings if f.fix is not None) - safe
+    if safe:
+        more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+        return f"\n[*] {safe} fixable with --fix{more}."
+    return f"\n{unsafe} fixable with --fix --unsafe-fixes." if unsafe else ""
 
 
 def printable(text: str) -> str:

@@ -11,7 +11,7 @@ from credlint.analysis.platforms import PLATFORM_CONTAINER, PLATFORM_GITHUB_ACTI
 from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES, Explanation
 from credlint.checks.environment.lambda_reserved_variable import LAMBDA_RESERVED_VARIABLES
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation, shadowing_severity
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation, shadowing_severity, stands_in
 from credlint.deployment import model
 from credlint.deployment.dockerfile import ARG_WHERE
 from credlint.deployment.model import VALUE_EXPRESSION, VALUE_HOST, VALUE_LITERAL, VALUE_SECRET, EnvironmentEntry
@@ -168,6 +168,6 @@ class DeploymentEnvCredentials(DeploymentRule):
         if severity is None:
             return
         fix = None
-        if removable and entry.place is not None:
+        if removable and entry.place is not None and not stands_in(self.context.settings, fake=fake):
             fix = Fix(UNSAFE, REMOVE_ENTRY, entry.span.line, entry.span.column, _REMOVE_VARIABLE)
         self.report(entry.span, message, explanation, secret=literal, severity=severity, fix=fix)

@@ -14,11 +14,12 @@ from credlint.checks.environment.env_writes import (
     CredentialEntry,
     EnvironmentWriteRule,
     MappingModel,
+    WrittenValue,
     call_entries,
     credential_variable,
     is_environ,
 )
-from credlint.checks.environment.shadowing import env_explanation
+from credlint.checks.environment.shadowing import env_explanation, stands_in
 from credlint.finding import REMOVE_STATEMENT, UNSAFE, Fix
 from credlint.settings import FileContext
 
@@ -147,16 +148,14 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
             secret=value.literal,
             preview=None if value.literal is not None else "",
             severity=severity,
-            fix=self._fix(kind, entry),
+            fix=self._fix(kind, entry, value),
         )
 
-    def _fix(self, kind: str, entry: CredentialEntry) -> Optional[Fix]:
-        """Deleting the statement, for a write of one variable."""
-        return (
-            self.fix_at(entry.node, UNSAFE, REMOVE_STATEMENT, _REMOVE_WRITE)
-            if kind in _WHOLE_STATEMENT_WRITES
-            else None
-        )
+    def _fix(self, kind: str, entry: CredentialEntry, value: WrittenValue) -> Optional[Fix]:
+        """Deleting the statement, for a write of one variable that is no stand-in."""
+        if kind not in _WHOLE_STATEMENT_WRITES or stands_in(self.context.settings, fake=value.fake):
+            return None
+        return self.fix_at(entry.node, UNSAFE, REMOVE_STATEMENT, _REMOVE_WRITE)
 
     def _explanation(self, kind: str, entry: CredentialEntry) -> Explanation:
         line = self.line_of(entry.node)
