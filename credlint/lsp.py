@@ -1,14 +1,15 @@
-"""`credlint lsp`: a Language Server over stdio that checks Python buffers as they are edited.
+"""`credlint lsp`: a Language Server over stdio that checks buffers as they are edited.
 
 Diagnostics carry the rule code, a link to its page and the chain explanation; code actions
-apply the finding's fix (fixing.py; an unsafe one says so) or insert a `# credlint:
-ignore[CODE]` comment. Needs the `lsp` extra (pygls).
+apply the finding's fix (fixing.py; an unsafe one says so) or, in Python, insert a `# credlint:
+ignore[CODE]` comment where --add-ignore would (ignores.py). Needs the `lsp` extra (pygls).
 """
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePath
 from typing import Optional
 
 from lsprotocol import types
@@ -19,9 +20,10 @@ from credlint.api import check_source
 from credlint.catalogue import page_url
 from credlint.config import ConfigError, ConfigFinder, Overrides
 from credlint.engine import PartMemo
+from credlint.file_kinds import PYTHON, kind_by_name
 from credlint.finding import SAFE, Finding, Severity
 from credlint.fixing import fix_source
-from credlint.suppressions import IGNORE_LIST_COMMENT
+from credlint.ignores import with_ignores
 
 # Typing pauses shorter than this do not start a check: one check per burst of edits.
 DEBOUNCE_SECONDS = 0.3
@@ -63,24 +65,6 @@ def _line_range(line: int) -> types.Range:
     return types.Range(start=types.Position(line=line - 1, character=0), end=types.Position(line=line, character=0))
 
 
-def suppression_edit(line_text: str, line: int, code: str) -> types.TextEdit:
-    """Add code to the line's `# credlint: ignore[...]` comment, or append one."""
-    existing = IGNORE_LIST_COMMENT.search(line_text)
-    if existing:
-        codes = [c.strip() for c in existing.group("codes").split(",") if c.strip()] + [code]
-        start, end = existing.span("codes")
-        new_text = ", ".join(dict.fromkeys(codes))
-    else:
-        start = end = len(line_text.rstrip("\r\n"))
-        new_text = f"  # credlint: ignore[{code}]"
-    return types.TextEdit(
-        range=types.Range(
-            start=types.Position(line=line, character=start), end=types.Position(line=line, character=end)
-        ),
-        new_text=new_text,
-    )
-
-
 class CredlintServer(LanguageServer):
     """Keeps one pending check per document, so bursts of edits cost one check."""
 
@@ -107,6 +91,15 @@ class CredlintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=document.version, diagnostics=diagnostics)
         )
+
+    def findings_at(self, uri: str, found: types.Diagnostic) -> list[Finding]:
+        """The last check's findings behind a diagnostic: its code, where it starts."""
+        start = (found.range.start.line + 1, found.range.start.character + 1)
+        return [
+            finding
+            for finding in self.findings.get(uri, ())
+            if finding.code == found.code and (finding.span.line, finding.span.column) == start
+        ]
 
     def check_soon(self, uri: str) -> None:
         previous = self.pending.pop(uri, None)
@@ -153,54 +146,63 @@ def build_server() -> CredlintServer:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
     def code_action(ls: CredlintServer, params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
-        document = ls.workspace.get_text_document(params.text_document.uri)
-        actions = []
+        uri = params.text_document.uri
+        actions: list[types.CodeAction] = []
         for found in params.context.diagnostics:
             if found.source != SOURCE or not isinstance(found.code, str):
                 continue
-            fixing = fix_action(ls, params.text_document.uri, found)
-            if fixing is not None:
-                actions.append(fixing)
-            line = found.range.start.line
-            line_text = document.lines[line] if line < len(document.lines) else ""
-            edit = suppression_edit(line_text, line, found.code)
-            actions.append(
-                types.CodeAction(
-                    title=f"Suppress {found.code} on this line (# credlint: ignore[{found.code}])",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[found],
-                    edit=types.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
-                )
+            matching = ls.findings_at(uri, found)
+            actions.extend(
+                action
+                for action in (fix_action(ls, uri, found, matching), suppress_action(ls, uri, found, matching))
+                if action
             )
         return actions or None
 
     return server
 
 
-def fix_action(ls: CredlintServer, uri: str, found: types.Diagnostic) -> Optional[types.CodeAction]:
-    """The diagnostic's fix as an edit of the whole buffer, when its finding has one that applies."""
-    start = (found.range.start.line + 1, found.range.start.character + 1)
-    matching = [
-        finding
-        for finding in ls.findings.get(uri, ())
-        if finding.fix is not None and finding.code == found.code and (finding.span.line, finding.span.column) == start
-    ]
-    if not matching:
-        return None
+def fix_action(
+    ls: CredlintServer, uri: str, found: types.Diagnostic, matching: Sequence[Finding]
+) -> Optional[types.CodeAction]:
+    """The diagnostic's fix, when its finding has one that applies."""
     document = ls.workspace.get_text_document(uri)
-    fixed = fix_source(document.path, document.source.encode("utf-8"), matching)
-    fix = matching[0].fix
-    if fixed is None or fix is None:
+    fixable = [finding for finding in matching if finding.fix is not None]
+    fixed = fix_source(document.path, document.source.encode("utf-8"), fixable) if fixable else None
+    if fixed is None or fixable[0].fix is None:
         return None
-    lines = document.source.splitlines(keepends=True)
-    whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(lines), character=0))
+    fix = fixable[0].fix
     unsafe = " (unsafe: changes behaviour)" if fix.safety != SAFE else ""
+    title = f"Fix {found.code}: {fix.description}{unsafe}"
+    return _whole_buffer_action(title, uri, found, document.source, fixed.after, preferred=fix.safety == SAFE)
+
+
+def suppress_action(
+    ls: CredlintServer, uri: str, found: types.Diagnostic, matching: Sequence[Finding]
+) -> Optional[types.CodeAction]:
+    """An ignore comment for the diagnostic's finding where --add-ignore would put it: in Python,
+    on its line or its statement's first, never inside a string."""
+    document = ls.workspace.get_text_document(uri)
+    if not matching or kind_by_name(PurePath(document.path)) != PYTHON:
+        return None
+    ignored = with_ignores(document.source.encode("utf-8"), matching)
+    if ignored.source is None:
+        return None
+    title = f"Suppress {found.code} (# credlint: ignore[{found.code}])"
+    return _whole_buffer_action(title, uri, found, document.source, ignored.source.decode("utf-8"))
+
+
+def _whole_buffer_action(
+    title: str, uri: str, found: types.Diagnostic, before: str, after: str, *, preferred: bool = False
+) -> types.CodeAction:
+    lines = before.splitlines(keepends=True)
+    whole = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=len(lines), character=0))
     return types.CodeAction(
-        title=f"Fix {found.code}: {fix.description}{unsafe}",
+        title=title,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[found],
-        is_preferred=fix.safety == SAFE,
-        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=fixed.after)]}),
+        is_preferred=preferred,
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=after)]}),
     )
 
 

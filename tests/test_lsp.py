@@ -11,8 +11,6 @@ pytest_lsp = pytest.importorskip("pytest_lsp")
 from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
-from credlint.lsp import suppression_edit  # noqa: E402
-
 KEY = "AKIAPRCXEMR26FKM72QG"
 LEAKY = f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{KEY}")\n'
 
@@ -58,16 +56,11 @@ async def test_open_edit_and_fix(client: LanguageClient, tmp_path: Path) -> None
             context=types.CodeActionContext(diagnostics=[found]),
         )
     )
-    assert actions and [action.title.split(":")[0] for action in actions] == [
-        "Fix CL101",
-        "Suppress CL101 on this line (# credlint",
-    ]
-    fixing = actions[0]
+    assert actions and [action.title.split(":")[0] for action in actions] == ["Fix CL101", "Suppress CL101 (# credlint"]
+    fixing, suppressing = actions
     assert fixing.title.endswith("(unsafe: changes behaviour)") and not fixing.is_preferred
-    assert fixing.edit is not None and fixing.edit.changes is not None
-    (edit,) = fixing.edit.changes[uri]
-    assert edit.new_text == 'import boto3\ns3 = boto3.client("s3")\n' and edit.range.start.line == 0
-    assert actions[1].title.startswith("Suppress CL101")
+    assert edited(fixing, uri) == 'import boto3\ns3 = boto3.client("s3")\n'
+    assert edited(suppressing, uri) == LEAKY.replace(")\n", ")  # credlint: ignore[CL101]\n")
 
     key_range = types.Range(start=found.range.start, end=found.range.end)
     client.text_document_did_change(
@@ -79,11 +72,32 @@ async def test_open_edit_and_fix(client: LanguageClient, tmp_path: Path) -> None
     assert await next_diagnostics(client, uri) == []
 
 
-def test_suppression_edit_appends_or_merges() -> None:
-    appended = suppression_edit('key = "x"\n', 4, "CL101")
-    assert appended.new_text == "  # credlint: ignore[CL101]" and appended.range.start.character == 9
-    merged = suppression_edit('key = "x"  # credlint: ignore[CL104]\n', 4, "CL101")
-    assert merged.new_text == "CL104, CL101"
+def edited(action: types.CodeAction, uri: str) -> str:
+    """The buffer as an action leaves it: every action replaces the whole buffer."""
+    assert action.edit is not None and action.edit.changes is not None
+    (edit,) = action.edit.changes[uri]
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    return edit.new_text
+
+
+@pytest.mark.asyncio
+async def test_a_deployment_file_is_fixed_and_never_given_a_comment_it_cannot_hold(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    uri = (tmp_path / "Dockerfile").as_uri()
+    text = "FROM python:3.12\nENV AWS_ACCESS_KEY_ID=$KEY_ID AWS_DEFAULT_REGION=eu-west-1\n"
+    document = types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=text)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=document))
+    (found,) = [d for d in await next_diagnostics(client, uri) if d.code == "CL205"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=found.range,
+            context=types.CodeActionContext(diagnostics=[found]),
+        )
+    )
+    assert actions is not None and [action.title.split(":")[0] for action in actions] == ["Fix CL205"]
+    assert edited(actions[0], uri) == "FROM python:3.12\nENV AWS_DEFAULT_REGION=eu-west-1\n"
 
 
 @pytest.mark.asyncio
