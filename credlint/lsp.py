@@ -167,11 +167,11 @@ def fix_action(
 ) -> Optional[types.CodeAction]:
     """The diagnostic's fix, when its finding has one that applies."""
     document = ls.workspace.get_text_document(uri)
-    fixable = [finding for finding in matching if finding.fix is not None]
-    fixed = fix_source(document.path, document.source.encode("utf-8"), fixable) if fixable else None
-    if fixed is None or fixable[0].fix is None:
+    fixes = [(finding, finding.fix) for finding in matching if finding.fix is not None]
+    fixed = fix_source(document.path, document.source.encode("utf-8"), [f for f, _ in fixes]) if fixes else None
+    if fixed is None:
         return None
-    fix = fixable[0].fix
+    fix = fixes[0][1]
     unsafe = " (unsafe: changes behaviour)" if fix.safety != SAFE else ""
     title = f"Fix {found.code}: {fix.description}{unsafe}"
     return _whole_buffer_action(title, uri, found, document.source, fixed.after, preferred=fix.safety == SAFE)

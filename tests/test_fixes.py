@@ -3,6 +3,7 @@ itself; and the installed CLI's --diff, --fix and --unsafe-fixes on a mixed modu
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -45,6 +46,31 @@ def test_a_fixed_example_parses_keeps_nothing_fixable_and_fixes_to_itself(exampl
     assert fixable(after, unsafe=True) == []
     assert {f.code for f in after} <= {f.code for f in example_findings(example, example.source)}
     assert fix_source(example.path, fixed.after_bytes, fixable(after, unsafe=True)) is None  # idempotent
+
+
+def test_the_installed_cli_fixes_every_example_once_and_for_all(tmp_path: Path) -> None:
+    """Each example in a directory of its own, under the name its page gives it: one --fix run
+    leaves every file valid and nothing fixable, and a second run changes nothing."""
+    (tmp_path / "pyproject.toml").write_text('[tool.credlint]\ndefault-region = "eu-west-1"\n')
+    written = []
+    for number, example in enumerate(WITH_FIXES):
+        path = tmp_path / f"example{number}" / example.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(example.source)
+        written.append((example, path))
+    first = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert "Traceback" not in first.stderr and "Fixed 0 finding(s)" not in first.stderr
+    fixed = {path: path.read_text() for _, path in written}
+    for example, path in written:
+        assert fixed[path] != example.source
+        if example.kind == PYTHON:
+            cst.parse_module(fixed[path])
+        else:
+            read_deployment_file(example.kind, example.path, fixed[path])
+    report = run_cli(["check", "--no-cache", "--format", "json", "."], cwd=tmp_path)
+    assert [f for f in json.loads(report.stdout)["findings"] if f["fix"] is not None] == []
+    again = run_cli(["check", "--no-cache", "--fix", "--unsafe-fixes", "."], cwd=tmp_path)
+    assert "Fixed 0 finding(s)" in again.stderr and {path: path.read_text() for _, path in written} == fixed
 
 
 def test_credential_and_retry_fixes_are_unsafe_and_the_region_fix_is_safe() -> None:
@@ -96,8 +122,6 @@ def mixed_module(tmp_path: Path) -> Path:
 
 def codes(tmp_path: Path) -> set[str]:
     result = run_cli(["check", "--no-cache", "--format", "json", "uploads.py"], cwd=tmp_path)
-    import json
-
     return {finding["code"] for finding in json.loads(result.stdout)["findings"]}
 
 
@@ -188,7 +212,7 @@ def test_the_configured_default_region_is_passed_to_clients_created_without_one(
     assert result.returncode == 0 and "Fixed 2 finding(s)" in result.stderr
     assert path.read_text() == (
         'import boto3\n\nsqs = boto3.client("sqs", region_name="eu-west-1")\n'
-        'sns = boto3.client(\n    "sns", region_name="eu-west-1",\n)\n'
+        'sns = boto3.client(\n    "sns",\n    region_name="eu-west-1",\n)\n'
     )
     again = run_cli(["check", "--no-cache", "--fix", "queues.py"], cwd=tmp_path)
     assert "Fixed 0 finding(s)" in again.stderr
@@ -211,3 +235,12 @@ def test_the_text_report_marks_what_fix_would_fix_as_ruff_does(tmp_path: Path) -
     assert [head.split(" ")[1:3] for head in heads] == [["CL301", "[*]"], ["CL101", "Hard-coded"]]
     assert "    Autofix (safe, --fix): pass region_name='eu-west-1', the project's default-region" in result.stdout
     assert result.stdout.splitlines()[-1] == "[*] 1 fixable with --fix (1 more with --unsafe-fixes)."
+
+
+def test_a_diff_never_shows_a_value_the_fix_takes_out_whatever_its_shape(tmp_path: Path) -> None:
+    odd = "Zq9-vT5mZ2nW7pL0xY3cB6dF9g"  # no key's shape, but in the key's place
+    (tmp_path / "app.py").write_text(
+        f'import boto3\n\ns3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{odd}")\n'
+    )
+    result = run_cli(["check", "--no-cache", "--diff", "--unsafe-fixes", "app.py"], cwd=tmp_path)
+    assert result.stdout.startswith("--- a/app.py") and odd not in result.stdout and KEY_ID not in result.stdout

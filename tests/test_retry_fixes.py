@@ -132,21 +132,28 @@ def remove(key):
     assert "def is_retryable(status):" in after
 
 
-def test_a_function_calling_itself_again_gets_a_guard_in_its_clause() -> None:
-    source = f"""import time
+RECURSIVE = f"""import time
 {HEADER}
 
 def record(key, retries=3):
     try:
         return s3.get_object(Bucket="b", Key=key)
-    except ClientError:
+    except {{clause}}:
         if retries == 0:
             raise
         time.sleep(2 ** (3 - retries))
         return record(key, retries - 1)
 """
-    after = fixed(source)
+
+
+def test_a_function_calling_itself_again_gets_a_guard_in_its_clause() -> None:
+    after = fixed(RECURSIVE.format(clause="ClientError"))
     assert '    except ClientError as error:\n        if error.response["Error"]["Code"] not in (' in after
+
+
+def test_a_clause_that_also_takes_other_errors_gets_no_guard() -> None:
+    reported = [f for f in findings_of(RECURSIVE.format(clause="(ClientError, ValueError)")) if f.code == "CL402"]
+    assert reported and reported[0].fix is None
 
 
 @pytest.mark.parametrize(
@@ -156,6 +163,7 @@ def record(key, retries=3):
         "@tenacity.retry(**OPTIONS)",  # options spread
         "@tenacity.retry(retry=tenacity.retry_if_exception_type((ClientError, OSError)))",  # OSError kept
         "@retry(ClientError, tries=3, delay=1, backoff=2)",  # the retry package: classes only
+        "@tenacity.retry(tenacity.retry_if_exception_type(ClientError))",  # tenacity decorates the filter
     ],
 )
 def test_a_predicate_credlint_cannot_set_whole_has_no_fix(decorator: str) -> None:
@@ -171,20 +179,6 @@ def fetch(key):
 """
     reported = [f for f in findings_of(source) if f.code == "CL402"]
     assert reported and all(f.fix is None for f in reported)
-
-
-def test_a_clause_that_also_takes_other_errors_gets_no_guard() -> None:
-    source = f"""import time
-{HEADER}
-
-def record(key, retries=3):
-    try:
-        return s3.get_object(Bucket="b", Key=key)
-    except (ClientError, ValueError):
-        return record(key, retries - 1)
-"""
-    reported = [f for f in findings_of(source) if f.code == "CL402"]
-    assert reported and reported[0].fix is None
 
 
 def test_the_installed_cli_fixes_a_decorator_and_only_with_unsafe_fixes(tmp_path: Path) -> None:
@@ -222,3 +216,84 @@ def archive(key):
     (finding,) = [f for f in findings_of(source) if f.code == "CL402"]
     assert finding.fix is not None and finding.fix.action == SET_RETRY_PREDICATE
     assert finding.fix.arguments[:2] == ("giveup", "lambda error: not {}(error)")
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        "from mylib.errors import ClientError",
+        "try:\n    from botocore.exceptions import ClientError\nexcept ImportError:\n    ClientError = Exception",
+    ],
+)
+def test_no_predicate_where_client_error_means_something_else_or_may_be_missing(binding: str) -> None:
+    source = f"""import boto3
+from tenacity import retry
+{binding}
+
+s3 = boto3.client("s3", region_name="eu-west-1")
+
+
+def handle(key):
+    try:
+        return s3.get_object(Bucket="b", Key=key)
+    except ClientError:
+        return None
+
+
+@retry
+def fetch(key):
+    return s3.get_object(Bucket="b", Key=key)
+"""
+    found = fixable(findings_of(source), unsafe=True)
+    assert [f.code for f in found] == ["CL402"] and fix_source("jobs.py", source.encode(), found) is None
+
+
+def test_the_predicate_names_client_error_as_the_module_imports_it() -> None:
+    source = """import boto3
+from botocore.exceptions import ClientError as AwsError
+from tenacity import retry
+
+s3 = boto3.client("s3", region_name="eu-west-1")
+
+
+@retry(reraise=True)
+def fetch(key):
+    return s3.get_object(Bucket="b", Key=key)
+"""
+    after = fixed(source)
+    assert "    if not isinstance(error, AwsError):\n" in after and after.count("botocore.exceptions") == 1
+
+
+def test_the_guard_takes_a_name_the_function_does_not_use() -> None:
+    after = fixed(
+        RECURSIVE.format(clause="ClientError").replace("import time\n", "import time\nfrom logging import error\n")
+    )
+    assert '    except ClientError as error_2:\n        if error_2.response["Error"]["Code"] not in (' in after
+
+
+def test_an_added_keyword_leaves_every_comment_with_its_argument() -> None:
+    source = f"""import backoff
+{HEADER}
+
+@backoff.on_exception(
+    backoff.expo,
+    ClientError,  # all of them
+    max_tries=3,  # enough
+)
+def archive(key):
+    s3.delete_object(Bucket="b", Key=key)
+
+
+@backoff.on_exception(
+    backoff.expo,
+    ClientError  # no trailing comma
+)
+def remove(key):
+    s3.delete_object(Bucket="b", Key=key)
+"""
+    after = fixed(source)
+    assert (
+        "    ClientError,  # all of them\n    max_tries=3,  # enough\n    giveup=lambda error: not is_retryable(error),\n)\n"
+        in after
+    )
+    assert "    ClientError,  # no trailing comma\n    giveup=lambda error: not is_retryable(error)\n)\n" in after

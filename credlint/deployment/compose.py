@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Optional
 
 from credlint.analysis.platforms import PLATFORM_CONTAINER
@@ -41,20 +42,26 @@ def compose_entries(root: YamlNode) -> list[EnvironmentEntry]:
     `env_file:` is not followed: the engine reads one file at a time, and the .env file it names is
     checked on its own when it is in the tree.
     """
-    entries: list[EnvironmentEntry] = []
+    blocks = []
     for name, _, service in mapping_items(child(root, "services")):
-        entries.extend(_variables(*keyed_child(service, "environment"), f"the environment of service '{name}'"))
+        blocks.append((service, "environment", f"the environment of service '{name}'"))
         build = child(service, "build")
         if is_mapping(build):
-            entries.extend(_variables(*keyed_child(build, "args"), f"the build args of service '{name}'"))
+            blocks.append((build, "args", f"the build args of service '{name}'"))
+    written = [(parent, *keyed_child(parent, key), where) for parent, key, where in blocks]
+    # A block reached twice (an alias of it, `environment: *common`) cannot be cut for one service.
+    reached = Counter(id(block) for _, _, block, _ in written if block is not None)
+    entries: list[EnvironmentEntry] = []
+    for parent, key, block, where in written:
+        places = block_places(parent, key, block) if reached[id(block)] == 1 else {}
+        entries.extend(_variables(block, places, where))
     return entries
 
 
-def _variables(key: YamlNode, node: YamlNode, where: str) -> list[EnvironmentEntry]:
+def _variables(node: YamlNode, places: dict[int, TextPlace], where: str) -> list[EnvironmentEntry]:
     # ref. Compose Specification, "environment": a list of `KEY=VAL` or bare `KEY`, or a mapping; a
     # key with no value is resolved from the shell that runs compose (unset if it has none there).
     entries = []
-    places = block_places(key, node)
     if is_sequence(node):
         for item in sequence_items(node):
             text = scalar_text(item)

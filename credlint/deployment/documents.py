@@ -152,10 +152,7 @@ def _mapping_items(
 
 def child(node: YamlNode, key: str) -> YamlNode:
     """The value under key in a mapping node, or None."""
-    for name, _, value in mapping_items(node):
-        if name == key:
-            return value
-    return None
+    return keyed_child(node, key)[1]
 
 
 def keyed_child(node: YamlNode, key: str) -> tuple[YamlNode, YamlNode]:
@@ -166,11 +163,15 @@ def keyed_child(node: YamlNode, key: str) -> tuple[YamlNode, YamlNode]:
     return None, None
 
 
-def block_places(key: YamlNode, block: YamlNode) -> dict[int, TextPlace]:
+def block_places(parent: YamlNode, key: YamlNode, block: YamlNode) -> dict[int, TextPlace]:
     """Where each item of a block-style sequence or mapping is written, by the id of its first
-    node, all in one group with the key that holds the block: the lines each item alone takes up.
-    Nothing for a flow-style block (`[A, B]`, `{A: b}`) or one with merged keys (`<<: *common`)."""
+    node, all in one group with the key that holds the block in parent: the lines each item alone
+    takes up. Nothing for a flow-style block (`[A, B]`, `{A: b}`), one with merged keys
+    (`<<: *common`), one merged into parent from elsewhere, or one whose parent holds nothing else
+    (taking the block out whole would leave the parent empty)."""
     if key is None or getattr(block, "flow_style", True) or not (is_sequence(block) or is_mapping(block)):
+        return {}
+    if not is_mapping(parent) or len(parent.value) < 2 or not any(written is key for written, _ in parent.value):
         return {}
     items = [(item, item) for item in block.value] if is_sequence(block) else list(block.value)
     if not items or any(first.tag == _MERGE_TAG for first, _ in items):

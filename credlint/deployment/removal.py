@@ -8,22 +8,30 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Optional
 
 from credlint.deployment.model import DeploymentParseError, EnvironmentEntry, Position, TextPlace
 from credlint.deployment.read import read_deployment_file
+from credlint.file_kinds import YAML
 
 # Line breaks other than \n and \r\n, which the readers count differently: no fix in such a file.
 _ODD_LINE_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
-def without_entries(
-    kind: str, path: str, text: str, anchors: Collection[Position]
-) -> Optional[tuple[str, set[Position]]]:
-    """The text without the entries whose variable starts at one of anchors (line, column: 1-based),
-    and which anchors were taken out; None when none can be."""
+@dataclass(frozen=True)
+class Removal:
+    """A file's text without some of its entries, and those entries."""
+
+    text: str
+    entries: tuple[EnvironmentEntry, ...]
+
+
+def without_entries(kind: str, path: str, text: str, anchors: Collection[Position]) -> Optional[Removal]:
+    """The text without the entries whose variable starts at one of anchors (line, column: 1-based);
+    None when none can be taken out."""
     if _ODD_LINE_BREAK.search(text):
         return None
     try:
@@ -36,7 +44,7 @@ def without_entries(
     chosen = [
         entry
         for entry in placed
-        if (entry.span.line, entry.span.column) in anchors and _opens_as_said(text, starts, _place(entry))
+        if (entry.span.line, entry.span.column) in anchors and _starts_as_placed(text, starts, _place(entry))
     ]
     if not chosen:
         return None
@@ -46,10 +54,12 @@ def without_entries(
         reread = read_deployment_file(kind, path, after)
     except DeploymentParseError:
         return None
-    left = Counter(map(_identity, before)) - Counter(map(_identity, chosen))
-    if reread.what != parsed.what or Counter(map(_identity, reread.entries)) != left:
+    left = Counter(map(_comparison_key, before)) - Counter(map(_comparison_key, chosen))
+    if reread.what != parsed.what or Counter(map(_comparison_key, reread.entries)) != left:
         return None
-    return after, {(entry.span.line, entry.span.column) for entry in chosen}
+    if kind == YAML and _loads(text) and not _loads(after):
+        return None  # composed, but no longer loadable: a merge (`<<: *base`) of what is now empty
+    return Removal(after, tuple(chosen))
 
 
 def _removals(
@@ -82,7 +92,18 @@ def _group(entry: EnvironmentEntry) -> tuple[Position, Position]:
     return place.group_start, place.group_end
 
 
-def _opens_as_said(text: str, starts: Sequence[int], place: TextPlace) -> bool:
+def _loads(text: str) -> bool:
+    import yaml  # type: ignore[import-untyped]
+
+    try:
+        for _ in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            pass
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return True
+
+
+def _starts_as_placed(text: str, starts: Sequence[int], place: TextPlace) -> bool:
     line_start = _offset(starts, (place.start[0], 0))
     return text[line_start : _offset(starts, place.end)].lstrip(" \t").startswith(place.opens_with)
 
@@ -92,7 +113,7 @@ def _place(entry: EnvironmentEntry) -> TextPlace:
     return entry.place
 
 
-def _identity(entry: EnvironmentEntry) -> tuple[str, Optional[str], str, str]:
+def _comparison_key(entry: EnvironmentEntry) -> tuple[str, Optional[str], str, str]:
     return entry.variable, entry.value, entry.value_kind, entry.where
 
 

@@ -11,7 +11,7 @@ from credlint.analysis.platforms import PLATFORM_CONTAINER, PLATFORM_GITHUB_ACTI
 from credlint.analysis.stand_ins import looks_fake
 from credlint.chain import CREDENTIAL_VARIABLES, Explanation
 from credlint.checks.environment.lambda_reserved_variable import LAMBDA_RESERVED_VARIABLES
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation, shadowing_severity, stands_in
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation, is_stand_in, shadowing_severity
 from credlint.deployment import model
 from credlint.deployment.dockerfile import ARG_WHERE
 from credlint.deployment.model import VALUE_EXPRESSION, VALUE_HOST, VALUE_LITERAL, VALUE_SECRET, EnvironmentEntry
@@ -62,7 +62,7 @@ _IMAGE_HISTORY = (
     "Docker keeps ENV values in the image configuration and build arguments in `docker history`: "
     "anyone who can pull the image can read the value."
 )
-_REMOVE_VARIABLE = "remove the variable, so the provider chain finds the platform's role; rotate the key too"
+_REMOVE_VARIABLE = "remove the variable, so the provider chain finds the platform's role; rotate any key it held"
 _DOCKERFILE_FIX = (
     f"{FIX_BY_PLATFORM[PLATFORM_CONTAINER]} A build step that needs AWS access can read a BuildKit secret "
     "(RUN --mount=type=secret,id=aws), which is never stored in the image."
@@ -168,6 +168,6 @@ class DeploymentEnvCredentials(DeploymentRule):
         if severity is None:
             return
         fix = None
-        if removable and entry.place is not None and not stands_in(self.context.settings, fake=fake):
+        if removable and entry.place is not None and not is_stand_in(self.context.settings, fake=fake):
             fix = Fix(UNSAFE, REMOVE_ENTRY, entry.span.line, entry.span.column, _REMOVE_VARIABLE)
         self.report(entry.span, message, explanation, secret=literal, severity=severity, fix=fix)

@@ -38,7 +38,7 @@ from credlint.checks.environment.env_reads import (
     reaching_env_reads,
     variables_tested_set,
 )
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, shadowing_severity, stands_in
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, is_stand_in, shadowing_severity
 from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION, UNSAFE, Fix
 from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
@@ -200,7 +200,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         anchor = _first_argument(candidate)
         line = self.line_of(candidate.call)
         explanation = _explanation(candidate, reads, line)
-        fix = None if stands_in(self.context.settings, fake=fake) else self._fix(candidate)
+        fix = None if is_stand_in(self.context.settings, fake=fake) else self._fix(candidate)
         self.report(anchor, _message(candidate, reads), explanation, severity=severity, fix=fix)
 
     def _fix(self, candidate: _Candidate) -> Optional[Fix]:

@@ -19,7 +19,7 @@ from credlint.checks.environment.env_writes import (
     credential_variable,
     is_environ,
 )
-from credlint.checks.environment.shadowing import env_explanation, stands_in
+from credlint.checks.environment.shadowing import env_explanation, is_stand_in
 from credlint.finding import REMOVE_STATEMENT, UNSAFE, Fix
 from credlint.settings import FileContext
 
@@ -153,7 +153,7 @@ class EnvCredentialsWritten(EnvironmentWriteRule):
 
     def _fix(self, kind: str, entry: CredentialEntry, value: WrittenValue) -> Optional[Fix]:
         """Deleting the statement, for a write of one variable that is no stand-in."""
-        if kind not in _WHOLE_STATEMENT_WRITES or stands_in(self.context.settings, fake=value.fake):
+        if kind not in _WHOLE_STATEMENT_WRITES or is_stand_in(self.context.settings, fake=value.fake):
             return None
         return self.fix_at(entry.node, UNSAFE, REMOVE_STATEMENT, _REMOVE_WRITE)
 

@@ -101,7 +101,7 @@ FIX_BY_PLATFORM: Mapping[str, str] = {
 ROTATE = " If a real key was written, deactivate and rotate it in IAM: it stays in the repository's history."
 
 
-def stands_in(settings: RuleSettings, *, fake: bool) -> bool:
+def is_stand_in(settings: RuleSettings, *, fake: bool) -> bool:
     """A fake value, or any value in a test file: it keeps code away from real AWS on purpose (moto,
     localstack), so it follows `test-policy`, and no fix takes it out."""
     return fake or settings.test_file
@@ -112,7 +112,7 @@ def shadowing_severity(default: Severity, settings: RuleSettings, *, fake: bool 
 
     None means the finding is not reported at all.
     """
-    if not stands_in(settings, fake=fake) or settings.test_policy == TEST_POLICY_REPORT:
+    if not is_stand_in(settings, fake=fake) or settings.test_policy == TEST_POLICY_REPORT:
         return default
     return None if settings.test_policy == TEST_POLICY_IGNORE else Severity.INFO
 

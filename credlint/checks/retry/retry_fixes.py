@@ -10,14 +10,14 @@ import libcst as cst
 
 from credlint.analysis.bindings import qualified_names
 from credlint.checks.retry.exceptions import caught_by
-from credlint.checks.retry.libraries import BACKOFF, RETRYING, TENACITY, TENACITY_PARAMETERS
+from credlint.checks.retry.libraries import BACKOFF, RETRYING, TENACITY
 from credlint.checks.retry.retry_site import HandlerRetry, RetrySite
 from credlint.checks.retry.sdk_retries import SDK_RETRIED_CODES
 from credlint.finding import GUARD_RETRY, SET_RETRY_PREDICATE, UNSAFE, Fix
 from credlint.rule import Rule
 
 GUARD_DESCRIPTION = "re-raise every error but throttling, transient codes and 5xx statuses"
-PREDICATE_DESCRIPTION = "retry only throttling, transient codes and 5xx statuses (a predicate, is_retryable)"
+PREDICATE_DESCRIPTION = "retry only throttling, transient codes and 5xx statuses, through a predicate function"
 # Each library's predicate keyword, and the value that passes it the predicate ("{}": its name).
 # ref. tenacity retry=retry_if_exception(f); backoff giveup= (true: stop); retrying retry_on_exception=.
 PREDICATE_KEYWORDS = {
@@ -61,7 +61,7 @@ def guard_fix(rule: Rule, handler: HandlerRetry) -> Optional[Fix]:
 
 def predicate_fix(rule: Rule, site: RetrySite) -> Optional[Fix]:
     """A predicate for a decorator or a Retrying(...) whose keyword credlint can set: absent, or for
-    for tenacity a filter of ClientError or of every exception, given by keyword, not spread from options."""
+    tenacity a filter of ClientError or of every exception; given by keyword, not spread from options."""
     if site.library not in PREDICATE_KEYWORDS:
         return None
     written = site.node.decorator if isinstance(site.node, cst.Decorator) else site.node
@@ -74,8 +74,8 @@ def predicate_fix(rule: Rule, site: RetrySite) -> Optional[Fix]:
     current = next((arg.value for arg in arguments if arg.keyword is not None and arg.keyword.value == keyword), None)
     imports = [f"+{PREDICATE_IMPORT}"]
     if site.library == TENACITY:
-        if sum(arg.keyword is None for arg in arguments) > TENACITY_PARAMETERS.index(keyword):
-            return None  # retry= given by position
+        if any(arg.keyword is None for arg in arguments):
+            return None  # retry= may be given by position; `@retry(f)` alone decorates f, not the function
         callee = written.func if isinstance(written, cst.Call) else written
         if isinstance(callee, cst.Attribute) and isinstance(callee.value, cst.Name):
             value = f"{callee.value.value}.{value}"  # the module's own alias: `t.retry_if_exception`
