@@ -73,7 +73,9 @@ class _Fixer(cst.CSTTransformer):
             if finding.fix is not None and finding.fix.action in self.anchors:
                 self.anchors[finding.fix.action][(finding.fix.line, finding.fix.column)] = finding
         self.applied: list[Finding] = []
-        self._emptied: set[int] = set()  # statement lines all of whose statements were deleted
+        # Statement lines all of whose statements were deleted, by id until their block drops them:
+        # held, so that no other node takes the id of one while it waits.
+        self._emptied: dict[int, cst.SimpleStatementLine] = {}
         self.imports: set[str] = set()  # "+module.name" to add, "-module.name" to drop if unused
         self.removed_strings: list[str] = []  # the string values of what was deleted
         self._guard_name = GUARD_NAME
@@ -185,7 +187,7 @@ class _Fixer(cst.CSTTransformer):
         if kept is None:
             return updated_node
         if not kept:
-            self._emptied.add(id(updated_node))  # the block it is in drops it (_without_emptied)
+            self._emptied[id(updated_node)] = updated_node  # the block it is in drops it (_without_emptied)
             return updated_node
         return updated_node.with_changes(body=kept)
 
@@ -255,7 +257,7 @@ class _Fixer(cst.CSTTransformer):
         comments: list[cst.EmptyLine] = []
         for statement in block.body:
             lines: list[cst.EmptyLine] = list(getattr(statement, "leading_lines", ()))
-            if id(statement) in self._emptied:
+            if self._emptied.pop(id(statement), None) is statement:
                 comments.extend(lines)
                 continue
             body.append(statement.with_changes(leading_lines=[*comments, *lines]) if comments else statement)
