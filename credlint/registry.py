@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from credlint.checks import credentials, environment, region, retry
+from credlint.checks import (
+    chain,
+    credential_files,
+    credentials,
+    environment,
+    exposure,
+    metadata,
+    region,
+    retry,
+    signing,
+)
 from credlint.file_kinds import DEPLOYMENT_KINDS, PYTHON_KINDS
 from credlint.finding import Severity
 from credlint.rule_info import RuleInfo
 
-FAMILIES = (credentials, environment, region, retry)
+FAMILIES = (credentials, environment, region, retry, chain, credential_files, metadata, signing, exposure)
 
 # The engine's own finding: a file that does not parse.
 PARSE_ERROR_RULE = RuleInfo(

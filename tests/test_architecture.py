@@ -11,7 +11,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "credlint"
 MAX_MODULE_LINES = 500
-FAMILIES = ("credentials", "environment", "region", "retry")
+FAMILIES = (
+    "credentials",
+    "environment",
+    "region",
+    "retry",
+    "chain",
+    "credential_files",
+    "metadata",
+    "signing",
+    "exposure",
+)
 
 
 def module_name(path: Path) -> str:
