@@ -32,9 +32,7 @@ _EXAMPLE_FIX = (
 )
 
 
-def example_explanation(
-    credential: str, use: Optional[CredentialUse], line: int, *, temporary: bool = False
-) -> Explanation:
+def example_explanation(credential: str, use: Optional[CredentialUse], line: int, *, key_id: str = "") -> Explanation:
     placed = hardcoded_explanation(credential, use, line)
     return Explanation(
         chain=placed.chain,

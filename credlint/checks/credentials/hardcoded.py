@@ -19,6 +19,7 @@ from credlint.analysis.credential_slots import (
     credential_uses,
     literals_in_slots,
 )
+from credlint.analysis.key_ids import key_id_note
 from credlint.analysis.literals import StringPiece, literal_sources
 from credlint.analysis.sdk import CLIENT, RESOURCE, SESSION, SdkCall
 from credlint.chain import (
@@ -64,10 +65,6 @@ _RUNTIME_UNPLACED = (
     "Wherever it reaches the SDK it wins over the roles: as an argument it takes the explicit link "
     "ahead of the whole chain; exported as an environment variable it takes link 1 (env), ahead of "
     "web identity (3), the container role (11) and the instance profile (12)."
-)
-_TEMPORARY_KEY = (
-    " An ASIA key is a temporary STS key: it needs its secret and session token and expires, "
-    "but it was valid when it was written and names the account and role it came from."
 )
 _TOKEN_ALONE = (
     " Passed without an access key id, a session token is ignored by botocore and the chain "
@@ -134,9 +131,8 @@ def where_phrase(use: Optional[CredentialUse]) -> str:
     return f" under {slot.name!r}"
 
 
-def hardcoded_explanation(
-    credential: str, use: Optional[CredentialUse], line: int, *, temporary: bool = False
-) -> Explanation:
+def hardcoded_explanation(credential: str, use: Optional[CredentialUse], line: int, *, key_id: str = "") -> Explanation:
+    """key_id: the access key id reported, whose type (and account) the explanation names."""
     word = CREDENTIAL_WORDS[credential]
     link = use.slot.placement.link if use is not None else PLACEMENT_UNUSED
     if use is not None and link in SDK_LINKS:
@@ -162,8 +158,7 @@ def hardcoded_explanation(
         runtime = _RUNTIME_UNPLACED
         unplaced = CredentialPlacement(PLACEMENT_EXPLICIT, "wherever it is passed", None)
         steps = credential_steps(unplaced, STATUS_WHERE_PASSED)
-    if temporary:
-        runtime += _TEMPORARY_KEY
+    runtime += key_id_note(key_id)
     if credential == SESSION_TOKEN and use is not None and _token_without_key(use):
         runtime += _TOKEN_ALONE
     return Explanation(chain="credential", summary=summary, steps=steps, runtime=runtime, fix=FIX)
@@ -176,7 +171,7 @@ def _token_without_key(use: CredentialUse) -> bool:
 
 class Explainer(Protocol):
     def __call__(
-        self, credential: str, use: Optional[CredentialUse], line: int, *, temporary: bool = False
+        self, credential: str, use: Optional[CredentialUse], line: int, *, key_id: str = ""
     ) -> Explanation: ...
 
 
@@ -219,7 +214,7 @@ def report_key_id(
     rule.report(
         node,
         f"{label}{where_phrase(use)}",
-        explain(ACCESS_KEY_ID, use, rule.line_of(node), temporary=key_id.startswith("ASIA")),
+        explain(ACCESS_KEY_ID, use, rule.line_of(node), key_id=key_id),
         secret=key_id,
         span=text_span(rule, node, key_id),
         fix=credentials_fix(rule, use) if fixable else None,

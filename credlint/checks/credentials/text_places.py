@@ -14,7 +14,9 @@ import re
 from pathlib import PurePosixPath
 from typing import Optional
 
+from credlint.analysis.key_ids import key_id_note
 from credlint.chain import (
+    ACCESS_KEY_ID,
     CREDENTIAL_VARIABLES,
     CREDENTIAL_WORDS,
     SESSION_TOKEN,
@@ -53,16 +55,6 @@ _INI_SUFFIXES = frozenset({".ini", ".cfg", ".conf", ".config"})
 # ref. aws-chain-reference.md section 1, link 10 (BotoProvider): BOTO_CONFIG, /etc/boto.cfg, ~/.boto.
 _BOTO_NAMES = frozenset({".boto", "boto.cfg", "boto.config"})
 
-_KEY_TYPES = {
-    "AKIA": (
-        " An AKIA key id is the long-term access key of an IAM user (or the root user): it stays valid "
-        "until someone deactivates it."
-    ),
-    "ASIA": (
-        " An ASIA key id is a temporary STS key: it works with its secret and session token until it "
-        "expires, and names the role or user it was issued to."
-    ),
-}
 _TOKEN_TYPE = (
     " A session token belongs to temporary STS credentials: with its ASIA key id and secret it works "
     "until it expires (up to 36 hours), as the role or user it was issued to."
@@ -196,6 +188,8 @@ def text_explanation(credential: TextCredential, place: str, cell: Optional[int]
         steps = ()
     else:
         steps = credential_steps(CredentialPlacement("explicit", "wherever it is passed", None), STATUS_WHERE_PASSED)
-    key_type = _TOKEN_TYPE if credential.credential == SESSION_TOKEN else _KEY_TYPES.get(credential.value[:4], "")
+    key_type = key_id_note(credential.value) if credential.credential == ACCESS_KEY_ID else ""
+    if credential.credential == SESSION_TOKEN:
+        key_type = _TOKEN_TYPE
     runtime = _RUNTIME[place] + key_type
     return Explanation(chain="credential", summary=summary, steps=steps, runtime=runtime, fix=_FIX[place] + ROTATE)
