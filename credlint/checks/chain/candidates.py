@@ -1,0 +1,49 @@
+"""The cheap checks of the chain-misuse rules: whether a file may hold a finding, and the lines
+one can start on, so that the rest of the module is never parsed (slicing.py)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from credlint.prefilter import FileProbe
+from credlint.slicing import lines_matching
+
+CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
+_CREDENTIAL_ARGUMENTS = re.compile(rb"aws_access_key_id|aws_secret_access_key|aws_session_token")
+# Where a profile is chosen or keys are written into the environment (CL502 weighs them together).
+_PROFILE_CHOICES = re.compile(rb"profile_name|profile=|AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_ACCESS_KEY_ID")
+_STS_ARGUMENTS = re.compile(rb"TokenCode|DurationSeconds")
+
+
+def may_pass_partial_credentials(probe: FileProbe) -> bool:
+    """A call given a credential argument by keyword, or a dict literal holding one (for `**`)."""
+    if probe.tree is None:
+        return True
+    by_keyword = any(keyword.arg in CREDENTIAL_KEYWORDS for call in probe.nodes(ast.Call) for keyword in call.keywords)
+    return by_keyword or any(
+        isinstance(key, ast.Constant) and key.value in CREDENTIAL_KEYWORDS
+        for literal in probe.nodes(ast.Dict)
+        for key in literal.keys
+    )
+
+
+def lines_of_credential_arguments(probe: FileProbe) -> frozenset[int]:
+    return frozenset(lines_matching(probe, _CREDENTIAL_ARGUMENTS))
+
+
+def may_confuse_profiles(probe: FileProbe) -> bool:
+    """A profile chosen beside keys written into the environment, or both profile variables, in a
+    file that writes the environment."""
+    if not probe.contains(b"environ"):
+        return False
+    keys_and_profile = probe.contains(b"AWS_ACCESS_KEY_ID") and probe.contains(b"profile")
+    return keys_and_profile or (probe.contains(b"AWS_PROFILE") and probe.contains(b"AWS_DEFAULT_PROFILE"))
+
+
+def lines_of_profile_choices(probe: FileProbe) -> frozenset[int]:
+    return frozenset(lines_matching(probe, _PROFILE_CHOICES))
+
+
+def lines_of_sts_arguments(probe: FileProbe) -> frozenset[int]:
+    return frozenset(lines_matching(probe, _STS_ARGUMENTS))

@@ -1,0 +1,201 @@
+"""CL502: a profile chosen in a way that silently loses: a session's profile_name next to keys written
+into the environment, or AWS_PROFILE written where AWS_DEFAULT_PROFILE is written too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from credlint.analysis.bindings import BINDING_PROVIDERS
+from credlint.analysis.literals import fold_string
+from credlint.analysis.sdk import DEFAULT_SESSION, SESSION, SdkCall, call_arguments, classify_call
+from credlint.chain import (
+    CREDENTIAL_CHAIN,
+    STATUS_NEVER_CONSULTED,
+    STATUS_SHADOWED,
+    STATUS_THIS_CODE,
+    ChainStep,
+    Explanation,
+)
+from credlint.checks.chain.code_places import in_exclusive_arms, is_none, stand_in_severity
+from credlint.checks.chain.environment_writes import EnvironmentWrite, call_writes, item_writes, reads_variable
+from credlint.finding import Severity
+from credlint.rule import Rule
+from credlint.settings import FileContext
+
+# ref. aws-chain-reference.md section 1: the env provider answers only when AWS_ACCESS_KEY_ID is non-empty.
+ACTIVATING_VARIABLE = "AWS_ACCESS_KEY_ID"
+# ref. aws-chain-reference.md section 1: profile_name, then AWS_DEFAULT_PROFILE, then AWS_PROFILE, then default.
+DEFAULT_PROFILE_VARIABLE = "AWS_DEFAULT_PROFILE"
+PROFILE_VARIABLE = "AWS_PROFILE"
+# ref. boto3 session.py Session(profile_name=...), botocore session.py Session(profile=...).
+BOTO3_PROFILE, BOTOCORE_PROFILE = "profile_name", "profile"
+CREDENTIAL_PARAMETERS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+STATUS_REMOVED = "removed"
+STATUS_CONSULTED = "consulted as usual"
+STATUS_IN_CODE = "wins when given"
+
+# ref. aws-chain-reference.md section 1: "An explicit profile_name in code removes EnvProvider from the
+# chain (env keys ignored). AWS_PROFILE in the environment does not: env keys still win (observed)."
+_PROFILE_REMOVES_ENV = (
+    "botocore leaves the env provider (link 1) out of the chain of a session whose profile is named in "
+    "code, so clients made from {label} never read the AWS_ACCESS_KEY_ID written at line {line}: they "
+    "sign with what the profile gives (its role, SSO, or its keys in ~/.aws/credentials, link 5), or "
+    "raise ProfileNotFound where the profile does not exist. AWS_PROFILE set in the environment would "
+    "not do this: then the env keys still win, link 1 before the profile's link 5. Clients made "
+    "without this session (boto3.client(), a Session with no profile) still sign with the keys."
+)
+_PROFILE_FIX = (
+    "Choose one source. To use the profile, stop writing AWS_ACCESS_KEY_ID into the environment: "
+    "every other client of the process, and every child process, still picks it up. To use the keys, "
+    "drop profile_name and pass region and other settings to the Session directly."
+)
+# ref. aws-chain-reference.md section 1: AWS_DEFAULT_PROFILE beats AWS_PROFILE (observed); the
+# reference says nothing of the AWS CLI or other SDKs on this, so the text does not either.
+_DEFAULT_PROFILE_WINS = (
+    "botocore takes a session's profile from profile_name, then AWS_DEFAULT_PROFILE, then AWS_PROFILE, "
+    "then 'default': every session created here without profile_name uses the profile written at line "
+    "{line}, and the AWS_PROFILE value is ignored. Either profile matters only when the env provider "
+    "has nothing: where AWS_ACCESS_KEY_ID is set, link 1 still wins over both. How other tools the "
+    "process starts (the AWS CLI, other SDKs) weigh the two variables is not covered by credlint's "
+    "chain reference."
+)
+_DEFAULT_PROFILE_FIX = (
+    "Write AWS_PROFILE only, and remove AWS_DEFAULT_PROFILE (os.environ.pop('AWS_DEFAULT_PROFILE', None)) "
+    "so that no inherited value overrides it; or pass profile_name to boto3.Session, which beats both."
+)
+
+
+@dataclass(frozen=True)
+class _ProfileSession:
+    call: cst.Call
+    sdk_call: SdkCall
+    parameter: str
+    anchor: cst.CSTNode  # the argument that names the profile
+
+
+class ProfileConfusion(Rule):
+    """A profile that looks chosen but is not the one botocore uses."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, *BINDING_PROVIDERS)
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._ifs: list[cst.If] = []
+        self._writes: list[EnvironmentWrite] = []
+        self._sessions: list[_ProfileSession] = []
+
+    def visit_If(self, node: cst.If) -> None:
+        self._ifs.append(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._writes.extend(item_writes(self, node))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._writes.extend(call_writes(self, node))
+        sdk_call = classify_call(self, node)
+        if sdk_call is None or sdk_call.kind not in (SESSION, DEFAULT_SESSION):
+            return
+        arguments = call_arguments(self, node, sdk_call.parameters)
+        # Keys given to the session win over the profile and the environment alike: nothing is lost here.
+        if arguments.has_unknown_spread or any(
+            not is_none(self, v) for p in CREDENTIAL_PARAMETERS if (v := arguments.get(p)) is not None
+        ):
+            return
+        # profile= is botocore's spelling, profile_name= boto3's (setup_default_session passes it on).
+        parameter = BOTOCORE_PROFILE if BOTOCORE_PROFILE in sdk_call.parameters else BOTO3_PROFILE
+        profile = arguments.get(parameter)
+        if profile is None or is_none(self, profile):
+            return
+        anchor = next((arg for arg in node.args if arg.value is profile), profile)
+        self._sessions.append(_ProfileSession(node, sdk_call, parameter, anchor))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        severity = stand_in_severity(self.info.severity, self.context.settings)
+        if severity is None:
+            return
+        key_writes = [write for write in self._writes if write.variable == ACTIVATING_VARIABLE]
+        for session in self._sessions:
+            write = next((w for w in key_writes if not in_exclusive_arms(self, self._ifs, session.call, w.node)), None)
+            if write is not None:
+                self._report_profile_session(session, write, severity)
+        defaults = [write for write in self._writes if write.variable == DEFAULT_PROFILE_VARIABLE]
+        for write in self._writes:
+            if write.variable != PROFILE_VARIABLE:
+                continue
+            # Written together with the same value somewhere: the code keeps the two in step on purpose.
+            if any(_same_value(self, write, default) for default in defaults):
+                continue
+            rival = next((d for d in defaults if self._may_differ(write, d)), None)
+            if rival is not None:
+                self._report_profile_variable(write, rival, severity)
+
+    def _may_differ(self, profile: EnvironmentWrite, default: EnvironmentWrite) -> bool:
+        if in_exclusive_arms(self, self._ifs, profile.node, default.node):
+            return False
+        return not _same_value(self, profile, default)
+
+    def _report_profile_session(self, session: _ProfileSession, write: EnvironmentWrite, severity: Severity) -> None:
+        label = session.sdk_call.label
+        line, write_line = self.line_of(session.call), self.line_of(write.node)
+        parameter = session.parameter
+        message = (
+            f"{label} names a profile with {parameter}=, which removes the env provider from its chain: "
+            f"the AWS_ACCESS_KEY_ID written at line {write_line} is ignored by this session"
+        )
+        summary = (
+            f"{label} (line {line}) chooses its profile in code, and this module writes AWS_ACCESS_KEY_ID "
+            f"into the environment ({write.label}, line {write_line}): the two credential sources exclude each other."
+        )
+        steps = (
+            ChainStep("0", parameter, f"profile named in code by {label}", STATUS_THIS_CODE, line),
+            ChainStep("1", "env", CREDENTIAL_CHAIN[0].reads, STATUS_REMOVED, write_line),
+            *(ChainStep(str(c.position), c.method, c.reads, STATUS_CONSULTED) for c in CREDENTIAL_CHAIN[1:]),
+        )
+        runtime = _PROFILE_REMOVES_ENV.format(label=label, line=write_line)
+        explanation = Explanation("credential", summary, steps, runtime, _PROFILE_FIX)
+        self.report(session.anchor, message, explanation, severity=severity)
+
+    def _report_profile_variable(self, write: EnvironmentWrite, rival: EnvironmentWrite, severity: Severity) -> None:
+        line, rival_line = self.line_of(write.node), self.line_of(rival.node)
+        message = (
+            f"AWS_PROFILE is written while AWS_DEFAULT_PROFILE is written too (line {rival_line}): botocore reads "
+            "AWS_DEFAULT_PROFILE first, so this profile is ignored"
+        )
+        summary = (
+            f"{write.label} (line {line}) and {rival.label} (line {rival_line}) both choose the profile, "
+            "possibly differently: only one of them answers."
+        )
+        steps = (
+            ChainStep("1", "profile_name", "boto3.Session(profile_name=...) in code", STATUS_IN_CODE),
+            ChainStep("2", DEFAULT_PROFILE_VARIABLE, "environment variable", STATUS_THIS_CODE, rival_line),
+            ChainStep("3", PROFILE_VARIABLE, "environment variable", STATUS_SHADOWED, line),
+            ChainStep("4", "default", "the [default] profile", STATUS_NEVER_CONSULTED),
+        )
+        runtime = _DEFAULT_PROFILE_WINS.format(line=rival_line)
+        explanation = Explanation("profile", summary, steps, runtime, _DEFAULT_PROFILE_FIX)
+        self.report(write.node, message, explanation, severity=severity)
+
+
+def _same_value(rule: Rule, first: EnvironmentWrite, second: EnvironmentWrite) -> bool:
+    """Both writes surely give the same value: one expression, one folded text, the same name, or a copy."""
+    a, b = first.value, second.value
+    if a is None or b is None:
+        return False
+    if a is b:
+        return True
+    if reads_variable(rule, a, second.variable) or reads_variable(rule, b, first.variable):
+        return True
+    folded_a, folded_b = fold_string(rule, a), fold_string(rule, b)
+    if folded_a is not None or folded_b is not None:
+        return folded_a == folded_b
+    if isinstance(a, (cst.Name, cst.Attribute)) and isinstance(b, (cst.Name, cst.Attribute)):
+        return _code(a) == _code(b)
+    return False
+
+
+def _code(node: cst.CSTNode) -> Optional[str]:
+    return cst.Module([]).code_for_node(node)

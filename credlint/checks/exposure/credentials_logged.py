@@ -1,0 +1,93 @@
+"""CL508: AWS credentials written to a log or a console, where they outlive the process and travel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from credlint.analysis.bindings import BINDING_PROVIDERS
+from credlint.analysis.literals import fold_string
+from credlint.checks.exposure.credential_values import (
+    FROZEN_POSITIONS,
+    CredentialValues,
+    Leak,
+    truncated_arguments,
+)
+from credlint.checks.exposure.explanations import explanation, message, only_key_id
+from credlint.checks.exposure.machine_output import meant_for_a_program
+from credlint.checks.exposure.sinks import Sink, find_sink
+from credlint.finding import Severity
+from credlint.rule import Rule
+from credlint.settings import FileContext
+
+
+@dataclass(frozen=True)
+class _Written:
+    call: cst.Call
+    sink: Sink
+
+
+class CredentialsLogged(Rule):
+    """A secret key or session token in a log is a leaked credential: logs are shipped and kept."""
+
+    METADATA_DEPENDENCIES = (PositionProvider, *BINDING_PROVIDERS)
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._written: list[_Written] = []
+        self._unpackings: list[tuple[cst.Tuple | cst.List, cst.BaseExpression]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        sink = find_sink(self, node)
+        if sink is not None and sink.values:
+            self._written.append(_Written(node, sink))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, (cst.Tuple, cst.List)):
+                self._unpackings.append((target.target, node.value))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self._written:
+            return
+        values = CredentialValues(self, self._unpacked(CredentialValues(self, {})))
+        for written in self._written:
+            self._check(values, written)
+
+    def _unpacked(self, values: CredentialValues) -> dict[cst.CSTNode, Leak]:
+        """`key, secret, token = creds.get_frozen_credentials()`: each name takes its part."""
+        unpacked: dict[cst.CSTNode, Leak] = {}
+        for target, value in self._unpackings:
+            obj = values.credentials_object(value)
+            if obj is None or not obj.frozen or any(isinstance(e, cst.StarredElement) for e in target.elements):
+                continue
+            for element, part in zip(target.elements, FROZEN_POSITIONS):
+                if isinstance(element.value, cst.Name):
+                    unpacked[element.value] = Leak(part, obj.origin)
+        return unpacked
+
+    def _check(self, values: CredentialValues, written: _Written) -> None:
+        sink = written.sink
+        if sink.console and meant_for_a_program(self, sink.values):
+            return
+        # logger.info("key %.4s", key): the arguments after a logging message fill its %-format.
+        cut = truncated_arguments(fold_string(self, sink.values[0])) if not sink.console else frozenset()
+        carried = [
+            (leak, value)
+            for position, value in enumerate(sink.values)
+            if position - 1 not in cut
+            for leak in values.leaks(value)
+        ]
+        if not carried:
+            return
+        # The most serious part decides the severity, the words and where the finding points
+        # (the sort is stable: the first argument carrying it).
+        carried.sort(key=lambda pair: only_key_id([pair[0]]))
+        leaks = [leak for leak, _ in carried]
+        anchor = carried[0][1]
+        described = [leak for leak in leaks if leak.origin == leaks[0].origin]
+        line = self.line_of(written.call)
+        severity = Severity.INFO if only_key_id(leaks) else None
+        self.report(anchor, message(described, sink.label), explanation(described, sink.label, line), severity=severity)

@@ -1,0 +1,80 @@
+"""The cheap candidate checks of the signing rules, on the stdlib parse and the bytes: a file they
+reject holds no finding."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from credlint.prefilter import FileProbe
+from credlint.secrets import ACCESS_KEY_TRIGGERS
+from credlint.slicing import lines_matching
+
+# ref. signature_versions.py CONFIG_CLASSES: the modules and names a Config is imported as.
+_CONFIG_MODULES = frozenset({"botocore.config", "botocore.client", "aiobotocore.config"})
+_CONFIG_NAMES = frozenset({"Config", "AioConfig"})
+# ref. AWS IAM user guide, "Create a signed AWS API request" (SigV4): the signing key is
+# HMAC-SHA256 chained from kSecret = "AWS4" + secret access key, over date, region and service.
+SIGV4_KEY_PREFIX = "AWS4"
+# Every pre-signed URL carries one: SigV4's X-Amz-Signature or SigV2's Signature.
+_SIGNATURE_PARAMETER = re.compile(rb"signature=", re.IGNORECASE)
+
+
+def may_set_signature_version(probe: FileProbe) -> bool:
+    """A call with a signature_version keyword (or a ** spread, in a file that names it), or a Config
+    called with it by position."""
+    if probe.tree is None:
+        return True
+    names_file = probe.contains(b"signature_version")
+    config_names = _CONFIG_NAMES | _aliases_of_config(probe)
+    for call in probe.nodes(ast.Call):
+        if any(keyword.arg == "signature_version" or (keyword.arg is None and names_file) for keyword in call.keywords):
+            return True
+        if len(call.args) >= 2 and _called_name(call.func) in config_names:
+            return True
+    return False
+
+
+def may_hold_presigned_url(probe: FileProbe) -> bool:
+    """A signature parameter and an access key id prefix, both in the bytes."""
+    return bool(_SIGNATURE_PARAMETER.search(probe.source)) and any(
+        probe.contains(prefix) for prefix in ACCESS_KEY_TRIGGERS
+    )
+
+
+def may_derive_sigv4_key(probe: FileProbe) -> bool:
+    """A string or bytes literal that is exactly "AWS4", or an f-string that starts with it."""
+    if probe.tree is None:
+        return True
+    for constant in probe.nodes(ast.Constant):
+        if constant.value in (SIGV4_KEY_PREFIX, SIGV4_KEY_PREFIX.encode()):
+            return True
+    return any(
+        isinstance(first, ast.Constant) and first.value == SIGV4_KEY_PREFIX
+        for joined in probe.nodes(ast.JoinedStr)
+        for first in joined.values[:1]
+    )
+
+
+def _aliases_of_config(probe: FileProbe) -> set[str]:
+    return {
+        alias.asname
+        for node in probe.nodes(ast.ImportFrom)
+        if node.module in _CONFIG_MODULES
+        for alias in node.names
+        if alias.asname and alias.name in _CONFIG_NAMES
+    }
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+_SIGNATURE_VERSIONS = re.compile(rb"signature_version|Config\(")
+
+
+def lines_of_signature_versions(probe: FileProbe) -> frozenset[int]:
+    """Where a CL506 finding can start: a signature_version, or a Config called by position."""
+    return frozenset(lines_matching(probe, _SIGNATURE_VERSIONS))
