@@ -194,9 +194,9 @@ def test_add_ignore_silences_every_finding_a_line_can_hold_a_comment_for(tmp_pat
     text = path.read_bytes().decode()
     assert text.count("\r\n") == IGNORED.count("\n") and "\n" not in text.replace("\r\n", "")
     lines = text.split("\r\n")
-    assert lines[4].endswith("# the uploader  # credlint: ignore[CL101, CL302]")
+    assert lines[4].endswith("# the uploader  # credlint: ignore[CL101, CL302, CL501]")
     assert lines[8] == "queue = boto3.client(  # credlint: ignore[CL301]"
-    assert lines[10].endswith("# credlint: ignore[CL101, CL301]")  # merged with the comment there
+    assert lines[10].endswith("# credlint: ignore[CL101, CL301, CL501]")  # merged with the comment there
     assert lines[5:8] == IGNORED.split("\n")[5:8]  # nothing written inside the string
     cst.parse_module(path.read_bytes())
     assert codes(tmp_path) == {"CL101"}  # only the key inside the string is left
@@ -232,7 +232,11 @@ def test_the_text_report_marks_what_fix_would_fix_as_ruff_does(tmp_path: Path) -
     )
     result = run_cli(["check", "--no-cache", "queues.py"], cwd=tmp_path)
     heads = [line for line in result.stdout.splitlines() if line.startswith("queues.py:")]
-    assert [head.split(" ")[1:3] for head in heads] == [["CL301", "[*]"], ["CL101", "Hard-coded"]]
+    assert [head.split(" ")[1:3] for head in heads] == [
+        ["CL301", "[*]"],
+        ["CL501", "boto3.client('s3')"],
+        ["CL101", "Hard-coded"],
+    ]
     assert "    Autofix (safe, --fix): pass region_name='eu-west-1', the project's default-region" in result.stdout
     assert result.stdout.splitlines()[-1] == "[*] 1 fixable with --fix (1 more with --unsafe-fixes)."
 

@@ -221,7 +221,7 @@ def test_a_special_file_named_on_the_command_line_is_an_error(tmp_path: Path) ->
 def test_a_path_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
     (tmp_path / "line\nbreak.py").write_text(GOOD)
     result = run_cli(["check", "--no-explain", "."], cwd=tmp_path)
-    assert "line\\nbreak.py:3:64: CL101" in result.stdout.splitlines()[0]
+    assert any(line.startswith("line\\nbreak.py:3:64: CL101") for line in result.stdout.splitlines())
 
 
 def test_an_unreadable_file_and_directory(tmp_path: Path) -> None:

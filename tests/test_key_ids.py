@@ -36,7 +36,9 @@ def test_the_note_names_the_type_and_says_the_decoding_is_undocumented() -> None
 
 
 def test_cl101_explains_the_key_in_python_and_in_other_files() -> None:
-    (in_code,) = lint(f'import boto3\ns3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="{NEWER}")\n')
+    (in_code,) = [
+        f for f in lint(f'import boto3\ns3 = boto3.client("s3", aws_access_key_id="{NEWER}")\n') if f.code == "CL101"
+    ]
     shell = f"export AWS_ACCESS_KEY_ID={NEWER}\n".encode()
     (in_shell,) = [
         f for f in lint_source("deploy.sh", shell, list(RULES.values()), kind=TEXT).findings if f.code == "CL101"
