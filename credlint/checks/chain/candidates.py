@@ -45,5 +45,38 @@ def lines_of_profile_choices(probe: FileProbe) -> frozenset[int]:
     return frozenset(lines_matching(probe, _PROFILE_CHOICES))
 
 
+_STS_KEYWORDS = frozenset({"TokenCode", "DurationSeconds"})
+_WRITTEN_VALUES = (ast.Constant, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
+
+
+def may_pass_literal_sts_arguments(probe: FileProbe) -> bool:
+    """TokenCode or DurationSeconds given a value written in the code (a literal, an f-string, an
+    expression, a name some assignment binds to a literal), by keyword or in a dict literal: what
+    CL505 reads. A value computed at runtime is neither a one-time code nor a known duration."""
+    if probe.tree is None:
+        return True
+    literal_names = {
+        target.id
+        for assign in probe.nodes(ast.Assign)
+        if isinstance(assign.value, _WRITTEN_VALUES)
+        for target in assign.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def written(value: ast.expr) -> bool:
+        return isinstance(value, _WRITTEN_VALUES) or (isinstance(value, ast.Name) and value.id in literal_names)
+
+    by_keyword = any(
+        keyword.arg in _STS_KEYWORDS and written(keyword.value)
+        for call in probe.nodes(ast.Call)
+        for keyword in call.keywords
+    )
+    return by_keyword or any(
+        isinstance(key, ast.Constant) and key.value in _STS_KEYWORDS
+        for literal in probe.nodes(ast.Dict)
+        for key in literal.keys
+    )
+
+
 def lines_of_sts_arguments(probe: FileProbe) -> frozenset[int]:
     return frozenset(lines_matching(probe, _STS_ARGUMENTS))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
+from credlint.checks.signing.signature_versions import SIGV2_VERSIONS
 from credlint.prefilter import FileProbe
 from credlint.secrets import ACCESS_KEY_TRIGGERS
 from credlint.slicing import lines_matching
@@ -21,18 +22,37 @@ _SIGNATURE_PARAMETER = re.compile(rb"signature=", re.IGNORECASE)
 
 
 def may_set_signature_version(probe: FileProbe) -> bool:
-    """A call with a signature_version keyword (or a ** spread, in a file that names it), or a Config
-    called with it by position."""
+    """A SigV2 name given as a signature_version: by keyword, in a dict literal (for `**`), or to a
+    Config by position; written there, or through a name some assignment binds to it. botocore's
+    own modules pass signature versions along in variables, and stay out."""
     if probe.tree is None:
         return True
-    names_file = probe.contains(b"signature_version")
+    sigv2_names = {
+        target.id
+        for assign in probe.nodes(ast.Assign)
+        if _is_sigv2(assign.value)
+        for target in assign.targets
+        if isinstance(target, ast.Name)
+    }
+
+    def sigv2(value: ast.expr) -> bool:
+        return _is_sigv2(value) or (isinstance(value, ast.Name) and value.id in sigv2_names)
+
     config_names = _CONFIG_NAMES | _aliases_of_config(probe)
     for call in probe.nodes(ast.Call):
-        if any(keyword.arg == "signature_version" or (keyword.arg is None and names_file) for keyword in call.keywords):
+        if any(keyword.arg == "signature_version" and sigv2(keyword.value) for keyword in call.keywords):
             return True
-        if len(call.args) >= 2 and _called_name(call.func) in config_names:
+        if len(call.args) >= 2 and _called_name(call.func) in config_names and sigv2(call.args[1]):
             return True
-    return False
+    return any(
+        isinstance(key, ast.Constant) and key.value == "signature_version" and sigv2(value)
+        for literal in probe.nodes(ast.Dict)
+        for key, value in zip(literal.keys, literal.values)
+    )
+
+
+def _is_sigv2(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value in SIGV2_VERSIONS
 
 
 def may_hold_presigned_url(probe: FileProbe) -> bool:
