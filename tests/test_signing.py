@@ -535,3 +535,10 @@ def test_cli_reports_both_rules_and_never_prints_the_signature(tmp_path: Path) -
     assert "signing chain, first link that answers wins:" in text
     for secret in (KEY, SIGV4_SIGNATURE, "vjbyPxybdZaNmGa"):
         assert secret not in result.stdout and secret not in text
+
+
+def test_the_candidate_check_knows_every_sigv2_signer() -> None:
+    from credlint.checks.signing import candidates
+    from credlint.checks.signing.signature_versions import SIGV2_VERSIONS
+
+    assert set(SIGV2_VERSIONS) == candidates.SIGV2_NAMES

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import re
 
-from credlint.checks.signing.signature_versions import SIGV2_VERSIONS
 from credlint.prefilter import FileProbe
 from credlint.secrets import ACCESS_KEY_TRIGGERS
 from credlint.slicing import lines_matching
@@ -14,6 +13,9 @@ from credlint.slicing import lines_matching
 # ref. signature_versions.py CONFIG_CLASSES: the modules and names a Config is imported as.
 _CONFIG_MODULES = frozenset({"botocore.config", "botocore.client", "aiobotocore.config"})
 _CONFIG_NAMES = frozenset({"Config", "AioConfig"})
+# ref. signature_versions.py SIGV2_VERSIONS (botocore auth.py AUTH_TYPE_MAPS): the SigV2 signers. A
+# candidate check imports no other module of its family, which imports the candidates.
+SIGV2_NAMES = frozenset({"s3", "s3-query", "s3-presign-post", "v2"})
 # ref. AWS IAM user guide, "Create a signed AWS API request" (SigV4): the signing key is
 # HMAC-SHA256 chained from kSecret = "AWS4" + secret access key, over date, region and service.
 SIGV4_KEY_PREFIX = "AWS4"
@@ -52,7 +54,7 @@ def may_set_signature_version(probe: FileProbe) -> bool:
 
 
 def _is_sigv2(value: ast.expr) -> bool:
-    return isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value in SIGV2_VERSIONS
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value in SIGV2_NAMES
 
 
 def may_hold_presigned_url(probe: FileProbe) -> bool:
