@@ -18,7 +18,7 @@ ENV_WHERE = "an ENV instruction"
 ARG_WHERE = "an ARG instruction"
 # ref. Dockerfile reference, "Here-documents": RUN, COPY and ADD take `<<EOF`, `<<-EOF`, `<<"EOF"`.
 _HEREDOC = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][\w.-]*)\2")
-_HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
+HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
 
 
 def dockerfile_entries(text: str) -> Iterator[EnvironmentEntry]:
@@ -28,13 +28,13 @@ def dockerfile_entries(text: str) -> Iterator[EnvironmentEntry]:
 
     lines = text.split("\n")  # as dockerfile-parse reads them, so that line numbers agree
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
-    heredoc_end = -1
+    heredoc_last = -1
     for instruction in parser.structure:
-        if instruction["startline"] <= heredoc_end:
+        if instruction["startline"] <= heredoc_last:
             continue  # a here-document's body: shell or file content, not instructions
         name = instruction["instruction"]
-        if name in _HEREDOC_INSTRUCTIONS:
-            heredoc_end = _heredoc_end(lines, instruction)
+        if name in HEREDOC_INSTRUCTIONS:
+            heredoc_last = heredoc_end(lines, instruction)
         elif name in ("ENV", "ARG"):
             bindings = _bindings(name, instruction["value"])
             spans = [_variable_span(lines, instruction, binding.variable) for binding in bindings]
@@ -126,7 +126,7 @@ def _variable_span(lines: list[str], instruction: dict[str, Any], variable: str)
     return Span(first + 1, 1, first + 1, 1)
 
 
-def _heredoc_end(lines: list[str], instruction: dict[str, Any]) -> int:
+def heredoc_end(lines: list[str], instruction: dict[str, Any]) -> int:
     """The 0-based line of the last here-document terminator opened by this instruction, or -1."""
     end = -1
     cursor = instruction["endline"] + 1

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from credlint.deployment.dockerfile import HEREDOC_INSTRUCTIONS, heredoc_end
 from credlint.finding import Span
 
 # ref. Dockerfile reference, "Here-documents": RUN, COPY and ADD take `<<EOF`, `<<-EOF`, `<<"EOF"`.
-_HEREDOC = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][\w.-]*)\2")
-_HEREDOC_INSTRUCTIONS = ("RUN", "COPY", "ADD")
 _COPYING = ("COPY", "ADD")
 # ref. Dockerfile reference, "COPY": a destination ending in / is a directory, and so is it when
 # several sources or a wildcard are given.
@@ -107,16 +106,16 @@ def read_copies(text: str) -> DockerfileCopies:
     stages: list[Stage] = []
     starts: list[int] = []
     workdirs: list[Optional[str]] = []
-    heredoc_end = -1
+    heredoc_last = -1
     for instruction in parser.structure:
-        if instruction["startline"] <= heredoc_end:
+        if instruction["startline"] <= heredoc_last:
             continue  # a here-document's body: shell or file content, not instructions
         name, value = instruction["instruction"], instruction["value"]
         if name == "ONBUILD":
             name, _, value = value.strip().partition(" ")
             name = name.upper()
-        if name in _HEREDOC_INSTRUCTIONS:
-            heredoc_end = _heredoc_end(lines, instruction)
+        if name in HEREDOC_INSTRUCTIONS:
+            heredoc_last = heredoc_end(lines, instruction)
         if name == "FROM":
             started = _stage(len(stages), value, stages)
             stages.append(started)
@@ -190,18 +189,3 @@ def _find(lines: list[str], raw: str, line_number: int, column: int, last: int) 
             return line_number, start
         line_number, column = line_number + 1, 0
     return None
-
-
-def _heredoc_end(lines: list[str], instruction: dict[str, Any]) -> int:
-    """The 0-based line of the last here-document terminator opened by this instruction, or -1."""
-    end = -1
-    cursor = instruction["endline"] + 1
-    for match in _HEREDOC.finditer(instruction["value"]):
-        strip_tabs, delimiter = match.group(1), match.group(3)
-        while cursor < len(lines):
-            candidate = lines[cursor].lstrip("\t") if strip_tabs else lines[cursor]
-            cursor += 1
-            if candidate.rstrip("\r") == delimiter:
-                end = cursor - 1
-                break
-    return end
