@@ -36,6 +36,7 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # The members a rule looks up by name (RuleInfo.by_member): every one, none, or those named.
 Members = Union[bool, frozenset[str]]
 DEFINITIONS = (*FUNCTIONS, ast.ClassDef)
+IMPORTS = (ast.Import, ast.ImportFrom)
 # Python ends a line at \r\n, \r or \n, and at nothing else (str.splitlines also splits at \f).
 _LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
@@ -123,6 +124,26 @@ def part_of_line(probe: FileProbe, line: int) -> Optional[int]:
     return index if index >= 0 else None
 
 
+def lines_meeting(probe: FileProbe, lines: Iterable[int], sources: Iterable[int]) -> frozenset[int]:
+    """The lines held by a part that holds a source line too, or that reads a name bound by
+    module code holding one: where a rule that follows values within a function, and from module
+    code, can see both ends. An import is no such code: a name it binds is read under its own
+    name, a source line of the part that reads it."""
+    parts = probe.once(_parts_of)
+    grouped, _ = lines_by_part(probe, lines)
+    source_parts = _parts_holding(probe, sources)
+    imports = _parts_holding(probe, (s.lineno for s in _module_body(probe) if isinstance(s, IMPORTS)))
+    module_bound: frozenset[str] = frozenset().union(
+        *(parts[index].defines for index in source_parts - imports if not parts[index].optional)
+    )
+    return frozenset(
+        line
+        for index, held in grouped.items()
+        if index in source_parts or parts[index].names & module_bound
+        for line in held
+    )
+
+
 def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int]:
     """The line of each match of pattern in the file's bytes."""
     source = probe.source
@@ -132,6 +153,10 @@ def lines_matching(probe: FileProbe, pattern: re.Pattern[bytes]) -> Iterator[int
 
 def _parts_of(probe: FileProbe) -> list[_Part]:
     return _parts(probe.tree) if probe.tree is not None else []
+
+
+def _module_body(probe: FileProbe) -> list[ast.stmt]:
+    return probe.tree.body if probe.tree is not None else []
 
 
 def _first_lines_of(probe: FileProbe) -> list[int]:
@@ -184,7 +209,7 @@ def _part(
                 members |= _members(node)
         elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
             members.add(node.optional_vars.id)
-        elif not optional and isinstance(node, (ast.Import, ast.ImportFrom)):
+        elif not optional and isinstance(node, IMPORTS):
             defines.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
     last_line = statement.end_lineno or statement.lineno
     return _Part(

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from credlint.checks.credential_files.candidates import lines_writing_files, may_write_credentials_file
+from credlint.checks.credential_files.candidates import (
+    lines_writing_credentials_files,
+    lines_writing_files,
+    may_write_credentials_file,
+)
 from credlint.engine import lint_source
 from credlint.file_kinds import DOCKERFILE, PYTHON, TEXT, YAML
 from credlint.finding import Finding, Severity
@@ -375,6 +379,8 @@ CANDIDATE_SHAPES = [
     'import os\nP = os.path.expanduser(f"~/{\'.aws\'}/credentials")\ndef f(t):\n    open(P, "a").write(t)\n',
     'from pathlib import Path\ndef f():\n    p = Path.home() / ".aws" / "credentials"\n'
     '    g = 1\n    p.write_text("")\n',
+    'import os\nclass Login:\n    HOME = os.path.expanduser("~")\n    def save(self, text):\n'
+    '        open(os.path.join(os.path.expanduser("~"), ".aws", "credentials"), "w").write(text)\n',
 ]
 
 
@@ -387,8 +393,19 @@ def test_the_candidate_pass_never_hides_a_finding(code: str) -> None:
     assert whole, "the shape must be one the rule reports"
     probe = FileProbe(code.encode())
     assert may_write_credentials_file(probe)
-    assert {finding.span.line for finding in whole} <= lines_writing_files(probe)
+    assert {finding.span.line for finding in whole} <= lines_writing_credentials_files(probe)
     assert lint_source("tool.py", code.encode(), [RULE]).findings == whole
+
+
+def test_writes_in_functions_naming_no_credentials_file_are_no_seeds() -> None:
+    code = (
+        'import os\nCREDENTIALS = os.path.expanduser("~/.aws/credentials")\n'
+        'def notes(text):\n    open("notes.txt", "w").write(text)\n'
+        'def save(text):\n    open(CREDENTIALS, "w").write(text)\n'
+    )
+    probe = FileProbe(code.encode())
+    assert lines_writing_files(probe) == {4, 6}
+    assert lines_writing_credentials_files(probe) == {6}
 
 
 def test_unrelated_python_is_never_parsed() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from credlint.checks.exposure.candidates import lines_of_sinks, may_log_credentials
+from credlint.checks.exposure.candidates import lines_logging_sources, lines_of_sinks, may_log_credentials
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
 from credlint.prefilter import FileProbe
@@ -334,6 +334,25 @@ def test_candidate_pass_needs_a_sink_and_a_source() -> None:
     assert not may_log_credentials(FileProbe(b"import os\nprint(os.environ['AWS_REGION'])\n"))
     assert may_log_credentials(FileProbe(b"import os\nV = 'AWS_SESSION_' + 'TOKEN'\nprint(os.environ[V])\n"))
     assert lines_of_sinks(FileProbe(b"import logging as l\nfrom logging import info as say\n\nsay(\n  1)\n")) == {4, 5}
+
+
+def test_only_sinks_that_see_a_source_are_seeds() -> None:
+    code = textwrap.dedent(
+        """\
+        import logging
+        import boto3
+        log = logging.getLogger()
+        CREDENTIALS = boto3.Session().get_credentials()
+        def started():
+            log.info("started")
+        def show():
+            log.info("%s", CREDENTIALS.secret_key)
+        def own():
+            credentials = boto3.Session().get_credentials()
+            print(credentials.token)
+        """
+    )
+    assert lines_logging_sources(FileProbe(code.encode())) == {8, 11}
 
 
 @pytest.mark.parametrize("name", FLAGGED)

@@ -3,6 +3,7 @@ not, and the explanations they carry."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 
@@ -11,6 +12,7 @@ import pytest
 from credlint.chain import STATUS_NEVER_CONSULTED, STATUS_THIS_CODE, STATUS_WHERE_PASSED
 from credlint.engine import lint_source
 from credlint.finding import Finding, Severity
+from credlint.prefilter import FileProbe
 from credlint.registry import RULES
 from tests.conftest import run_cli
 
@@ -30,6 +32,11 @@ FLAGGED = {
     "requests.get on a literal": (
         'import requests\nrequests.get("http://169.254.169.254/latest/meta-data/instance-id", timeout=1)\n',
         [(2, "CL504")],
+    ),
+    "library imported inside the function": (
+        "def instance_id():\n    import requests as r\n"
+        '    return r.get("http://169.254.169.254/latest/meta-data/instance-id").text\n',
+        [(3, "CL504")],
     ),
     "aliased module": (
         'import requests as rq\nrq.get("http://169.254.169.254/latest/meta-data/ami-id")\n',
@@ -295,6 +302,20 @@ NOT_FLAGGED = {
 @pytest.mark.parametrize("name", NOT_FLAGGED)
 def test_not_flagged(name: str) -> None:
     assert metadata_codes(NOT_FLAGGED[name]) == []
+
+
+@pytest.mark.parametrize("name", FLAGGED)
+def test_the_candidate_pass_never_hides_a_finding(name: str) -> None:
+    code, _ = FLAGGED[name]
+    unfiltered = [dataclasses.replace(info, candidate=None, seeds=None, module_facts=None) for info in METADATA_RULES]
+    assert lint_source("instance.py", code.encode(), METADATA_RULES).findings == (
+        lint_source("instance.py", code.encode(), unfiltered).findings
+    )
+
+
+def test_a_module_that_names_the_endpoint_but_imports_no_http_library_is_never_parsed() -> None:
+    routes = b'import re\nBACKENDS = [("instance_metadata", re.compile("http://169.254.169.254"))]\n'
+    assert not any(info.triggered_by(FileProbe(routes)) for info in METADATA_RULES)
 
 
 def test_role_credentials_are_cl511_not_cl504() -> None:

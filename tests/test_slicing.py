@@ -168,6 +168,26 @@ SHAPES = {
         """,
         [],
     ),
+    "credentials resolved by module code, logged in a function": (
+        """
+        import logging
+        import boto3
+        log = logging.getLogger(__name__)
+        CREDENTIALS = boto3.Session().get_credentials()
+        def show():
+            log.info("secret %s", CREDENTIALS.secret_key)
+        """,
+        ["CL508"],
+    ),
+    "credential variable named by a constant, printed in a function": (
+        """
+        import os
+        NAME = "AWS_SECRET_ACCESS_KEY"
+        def show():
+            print(os.environ[NAME])
+        """,
+        ["CL508"],
+    ),
     "client in a Lambda module": (
         """
         import boto3
@@ -271,6 +291,9 @@ PIECES = [
     "class Store:\n    def __init__(self):\n        self.s3 = make()\n    def unused(self):\n        return 0\n",
     "class Worker(Store):\n    def fetch(self):\n        for attempt in range(5):\n            try:\n"
     "                return self.s3.list_buckets()\n            except ClientError:\n                continue\n",
+    "creds = boto3.Session().get_credentials()\n",
+    "def show():\n    print(creds.secret_key)\n",
+    'def dump():\n    token = os.environ.get("AWS_SESSION_TOKEN")\n    print(token)\n',
     UNRELATED.format(n=1),
     UNRELATED.format(n=2),
 ]

@@ -34,15 +34,50 @@ def lines_of_credential_arguments(probe: FileProbe) -> frozenset[int]:
 
 def may_confuse_profiles(probe: FileProbe) -> bool:
     """A profile chosen beside keys written into the environment, or both profile variables, in a
-    file that writes the environment."""
+    file that writes os.environ (environment_writes.py)."""
     if not probe.contains(b"environ"):
         return False
     keys_and_profile = probe.contains(b"AWS_ACCESS_KEY_ID") and probe.contains(b"profile")
-    return keys_and_profile or (probe.contains(b"AWS_PROFILE") and probe.contains(b"AWS_DEFAULT_PROFILE"))
+    if not (keys_and_profile or (probe.contains(b"AWS_PROFILE") and probe.contains(b"AWS_DEFAULT_PROFILE"))):
+        return False
+    return probe.tree is None or bool(probe.once(lines_writing_environ))
 
 
 def lines_of_profile_choices(probe: FileProbe) -> frozenset[int]:
-    return frozenset(lines_matching(probe, _PROFILE_CHOICES))
+    """Where CL502 reads: each write of os.environ, and each line naming a profile or a variable."""
+    return probe.once(lines_writing_environ) | frozenset(lines_matching(probe, _PROFILE_CHOICES))
+
+
+_ENVIRON_METHODS_WRITING = frozenset({"setdefault", "update"})
+
+
+def lines_writing_environ(probe: FileProbe) -> frozenset[int]:
+    """Each line of a write CL502 reads: `environ[...] = ...`, `environ.setdefault(...)` and
+    `environ.update(...)`, on `os.environ` or a name imported from os as environ."""
+    aliases = {
+        alias.asname or alias.name
+        for node in probe.nodes(ast.ImportFrom)
+        if node.module == "os"
+        for alias in node.names
+        if alias.name == "environ"
+    }
+
+    def is_environ(node: ast.expr) -> bool:
+        return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+            isinstance(node, ast.Name) and node.id in aliases
+        )
+
+    writes: list[ast.expr] = [
+        node for node in probe.nodes(ast.Subscript) if isinstance(node.ctx, ast.Store) and is_environ(node.value)
+    ]
+    writes += [
+        call
+        for call in probe.nodes(ast.Call)
+        if isinstance(call.func, ast.Attribute)
+        and call.func.attr in _ENVIRON_METHODS_WRITING
+        and is_environ(call.func.value)
+    ]
+    return frozenset(line for node in writes for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
 
 
 _STS_KEYWORDS = frozenset({"TokenCode", "DurationSeconds"})

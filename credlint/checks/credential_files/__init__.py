@@ -3,7 +3,7 @@ credentials file (link 5) that wins over the container role and the instance pro
 
 from __future__ import annotations
 
-from credlint.checks.credential_files.candidates import lines_writing_files, may_write_credentials_file
+from credlint.checks.credential_files.candidates import lines_writing_credentials_files, may_write_credentials_file
 from credlint.finding import Severity
 from credlint.rule_info import RuleInfo
 
@@ -26,6 +26,6 @@ CREDENTIAL_FILE_TRIGGERS = (
 RULES = (
     # One rule, two readers: a Dockerfile that copies the file into the image (error: the keys leak
     # with it), and Python code that writes ~/.aws/credentials at run time (warning).
-    RuleInfo("CL503", "credential-file-baked", CATEGORY, E, "AWS credentials file copied into an image or written by code", CREDENTIAL_FILE_TRIGGERS, f"{__name__}.credential_file_written:CredentialFileWritten", may_write_credentials_file, seeds=lines_writing_files, text_implementation=f"{__name__}.credential_file_baked:CredentialFileBaked"),
+    RuleInfo("CL503", "credential-file-baked", CATEGORY, E, "AWS credentials file copied into an image or written by code", CREDENTIAL_FILE_TRIGGERS, f"{__name__}.credential_file_written:CredentialFileWritten", may_write_credentials_file, seeds=lines_writing_credentials_files, text_implementation=f"{__name__}.credential_file_baked:CredentialFileBaked"),
 )
 # fmt: on

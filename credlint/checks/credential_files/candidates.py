@@ -7,6 +7,7 @@ import re
 
 from credlint.analysis.folded_strings import folded_strings
 from credlint.prefilter import FileProbe
+from credlint.slicing import lines_matching, lines_meeting
 
 # The calls CL503 reads as writes, by their last name: open(), Path.open/write_text/write_bytes,
 # shutil's copies and moves, os.replace/os.rename and Path.replace/rename.
@@ -35,8 +36,15 @@ def may_write_credentials_file(probe: FileProbe) -> bool:
     return names_file and bool(probe.once(lines_writing_files))
 
 
+def lines_writing_credentials_files(probe: FileProbe) -> frozenset[int]:
+    """Where a CL503 finding in Python can start: each call that may write a file, in a part that
+    names a credentials file's path itself or through module code (the rule follows names, not
+    calls)."""
+    return lines_meeting(probe, probe.once(lines_writing_files), lines_matching(probe, _PATH_BYTES))
+
+
 def lines_writing_files(probe: FileProbe) -> frozenset[int]:
-    """Where a CL503 finding in Python can start: each call that may write a file."""
+    """Each call that may write a file."""
     # `from shutil import copyfile as cp`: the alias writes too.
     aliases = {
         alias.asname

@@ -13,7 +13,7 @@ import re
 from credlint.analysis.folded_strings import folded_strings
 from credlint.chain import CREDENTIAL_VARIABLES
 from credlint.prefilter import FileProbe
-from credlint.slicing import lines_matching
+from credlint.slicing import lines_matching, lines_meeting
 
 # ref. credlint/checks/exposure/sinks.py: LOG_METHODS and the print, echo and stream functions.
 SINK_CALL_NAMES = frozenset(
@@ -72,7 +72,7 @@ def may_log_credentials(probe: FileProbe) -> bool:
 
 
 # The lines a logged credential comes from: a call that gives credentials, a credential field of
-# an STS response, a credential variable's name (a constant holding it brings its readers along).
+# an STS response, a credential variable's name.
 _SOURCE_LINES = re.compile(
     rb"get_credentials|get_frozen_credentials|assume_r|get_session_token|get_federation_token|"
     rb"get_delegated_access_token|get_scoped_credentials|get_role_credentials|Credentials|"
@@ -81,10 +81,11 @@ _SOURCE_LINES = re.compile(
 )
 
 
-def lines_of_sources(probe: FileProbe) -> frozenset[int]:
-    """Where what a CL508 finding logs is read: the part that logs it reads it there too (the
-    rule follows no value out of another function), so those parts are the ones to keep."""
-    return frozenset(lines_matching(probe, _SOURCE_LINES))
+def lines_logging_sources(probe: FileProbe) -> frozenset[int]:
+    """Where a CL508 finding can start: a call that may print or log, in a part that reads a
+    credential source itself or through a module-level name (the rule follows no value out of
+    another function)."""
+    return lines_meeting(probe, probe.once(lines_of_sinks), lines_matching(probe, _SOURCE_LINES))
 
 
 def lines_of_sinks(probe: FileProbe) -> frozenset[int]:

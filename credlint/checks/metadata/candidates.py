@@ -8,6 +8,7 @@ or f-string, which folded_strings sees, so a file skipped here never holds a fin
 
 from __future__ import annotations
 
+import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings
@@ -21,13 +22,25 @@ ROLE_CREDENTIALS_WORD = "security-credentials"
 
 
 def may_request_instance_metadata(probe: FileProbe) -> bool:
-    """A string of the file names an IMDS endpoint (or Python cannot parse it: LibCST decides)."""
-    return probe.tree is None or probe.once(_names_endpoint)
+    """A string of the file names an IMDS endpoint, and it imports an HTTP library the rules read
+    (or Python cannot parse it: LibCST decides)."""
+    return probe.tree is None or (probe.once(_imports_http_library) and probe.once(_names_endpoint))
 
 
 def may_read_role_credentials(probe: FileProbe) -> bool:
     """Also a string naming the role credentials path."""
-    return probe.tree is None or (probe.once(_names_endpoint) and probe.once(_names_role_credentials))
+    return may_request_instance_metadata(probe) and (probe.tree is None or probe.once(_names_role_credentials))
+
+
+# ref. http_requests.py: the rules know a request by the qualified name of what it calls, which
+# starts at an import of one of these packages.
+_HTTP_LIBRARIES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "urllib"})
+
+
+def _imports_http_library(probe: FileProbe) -> bool:
+    imported = [alias.name for node in probe.nodes(ast.Import) for alias in node.names]
+    imported += [node.module or "" for node in probe.nodes(ast.ImportFrom) if not node.level]
+    return any(name.split(".")[0] in _HTTP_LIBRARIES for name in imported)
 
 
 def _names_endpoint(probe: FileProbe) -> bool:
