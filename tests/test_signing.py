@@ -3,6 +3,7 @@ code or any other file)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from pathlib import Path, PurePath
@@ -12,6 +13,7 @@ import pytest
 from credlint.engine import lint_source
 from credlint.file_kinds import kind_of_file
 from credlint.finding import Finding
+from credlint.prefilter import FileProbe
 from credlint.registry import RULES
 from credlint.secrets import redact
 from tests.conftest import run_cli
@@ -535,6 +537,57 @@ def test_cli_reports_both_rules_and_never_prints_the_signature(tmp_path: Path) -
     assert "signing chain, first link that answers wins:" in text
     for secret in (KEY, SIGV4_SIGNATURE, "vjbyPxybdZaNmGa"):
         assert secret not in result.stdout and secret not in text
+
+
+UNRELATED = """
+def unrelated_{n}(rows):
+    return [len(row) for row in rows]
+"""
+# Findings that cross the parts of a module: a secret passed from a caller, a URL split between a
+# constant and the function reading it, a comment inside a function.
+CROSSING_PARTS = {
+    "secret passed by a caller in another function": f"""
+import hashlib
+import hmac
+def derive(key, day):
+    return hmac.new(("AWS4" + key).encode(), day.encode(), hashlib.sha256).digest()
+def main():
+    return derive("{SECRET}", "20240521")
+""",
+    "secret held by a method's default": f"""
+import hashlib
+import hmac
+class Signer:
+    def key(self, day, secret="{SECRET}"):
+        return hmac.new(f"AWS4{{secret}}".encode(), day.encode(), hashlib.sha256)
+""",
+    "url query in a constant read by a function": f"""
+import requests
+QUERY = "?{SIGV4_QUERY}"
+def fetch():
+    return requests.get("https://exports.s3.eu-west-1.amazonaws.com/invoices.csv" + QUERY)
+""",
+    "url in a comment inside a function": f"""
+def fetch():
+    # curl "{SIGV2_URL}"
+    return None
+""",
+}
+
+
+@pytest.mark.parametrize("name", CROSSING_PARTS)
+def test_candidate_checks_and_slicing_hide_no_signing_finding(name: str) -> None:
+    source = (UNRELATED.format(n=1) + CROSSING_PARTS[name] + UNRELATED.format(n=2)).encode()
+    rules = [RULES[code] for code in ("CL506", "CL507", "CL509")]
+    whole = [dataclasses.replace(info, candidate=None, seeds=None) for info in rules]
+    found = lint_source("app.py", source, rules).findings
+    assert found, "the shape must be one the rules report"
+    assert found == lint_source("app.py", source, whole).findings
+
+
+def test_a_sigv4_derivation_without_a_secret_in_the_module_is_never_parsed() -> None:
+    code = b'import hmac\ndef derive(key, day):\n    return hmac.new(("AWS4" + key).encode(), day.encode(), "sha256")\n'
+    assert not RULES["CL509"].triggered_by(FileProbe(code))
 
 
 def test_the_candidate_check_knows_every_sigv2_signer() -> None:

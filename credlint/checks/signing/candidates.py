@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 import re
 
+from credlint.analysis.folded_strings import folded_strings_with_lines
 from credlint.prefilter import FileProbe
-from credlint.secrets import ACCESS_KEY_TRIGGERS
+from credlint.secrets import ACCESS_KEY_TRIGGERS, is_documentation_example, looks_like_secret_access_key
 from credlint.slicing import lines_matching
 
 # ref. signature_versions.py CONFIG_CLASSES: the modules and names a Config is imported as.
@@ -65,17 +66,43 @@ def may_hold_presigned_url(probe: FileProbe) -> bool:
 
 
 def may_derive_sigv4_key(probe: FileProbe) -> bool:
-    """A string or bytes literal that is exactly "AWS4", or an f-string that starts with it."""
+    """A string or bytes literal that is exactly "AWS4", or an f-string that starts with it; and a
+    string that may hold a secret access key (not the documentation's), which CL509 needs too."""
     if probe.tree is None:
         return True
-    for constant in probe.nodes(ast.Constant):
-        if constant.value in (SIGV4_KEY_PREFIX, SIGV4_KEY_PREFIX.encode()):
-            return True
-    return any(
+    derives = any(
+        constant.value in (SIGV4_KEY_PREFIX, SIGV4_KEY_PREFIX.encode()) for constant in probe.nodes(ast.Constant)
+    )
+    derives = derives or any(
         isinstance(first, ast.Constant) and first.value == SIGV4_KEY_PREFIX
         for joined in probe.nodes(ast.JoinedStr)
         for first in joined.values[:1]
     )
+    return derives and bool(probe.once(lines_of_secret_keys))
+
+
+def lines_of_secret_keys(probe: FileProbe) -> frozenset[int]:
+    """The lines of strings that may hold a secret access key: where CL509's secret is written."""
+    return frozenset(
+        line
+        for line, text in folded_strings_with_lines(probe)
+        if looks_like_secret_access_key(text) and not is_documentation_example(text)
+    )
+
+
+_SIGV4_KEY_PREFIX_BYTES = re.compile(rb"AWS4")
+
+
+def lines_of_sigv4_keys(probe: FileProbe) -> frozenset[int]:
+    """Where CL509 reads: each "AWS4", and each secret that may reach one (the calls between them,
+    from one part to the other, are kept as callers of the derivation: slicing.py)."""
+    return frozenset(lines_matching(probe, _SIGV4_KEY_PREFIX_BYTES)) | probe.once(lines_of_secret_keys)
+
+
+def lines_of_signature_parameters(probe: FileProbe) -> frozenset[int]:
+    """Where CL507 reads: a signature parameter, which every pre-signed URL holds (a constant
+    holding it brings its readers along)."""
+    return frozenset(lines_matching(probe, _SIGNATURE_PARAMETER))
 
 
 def _aliases_of_config(probe: FileProbe) -> set[str]:
