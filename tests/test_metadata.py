@@ -38,6 +38,10 @@ FLAGGED = {
         '    return r.get("http://169.254.169.254/latest/meta-data/instance-id").text\n',
         [(3, "CL504")],
     ),
+    "a dated version of the path, as EC2 and its look-alikes serve it": (
+        'import urllib.request\nurllib.request.urlopen("http://169.254.169.254/2009-04-04/meta-data/instance-id")\n',
+        [(2, "CL504")],
+    ),
     "aliased module": (
         'import requests as rq\nrq.get("http://169.254.169.254/latest/meta-data/ami-id")\n',
         [(2, "CL504")],
@@ -295,6 +299,16 @@ NOT_FLAGGED = {
     "botocore's own fetchers": """
         from botocore.utils import InstanceMetadataFetcher
         creds = InstanceMetadataFetcher(timeout=1, num_attempts=2).retrieve_iam_role_credentials()
+    """,
+    "other clouds' metadata services at the same address": """
+        import requests
+        AZURE = "http://169.254.169.254/metadata/instance?api-version=2021-02-01"
+        azure = requests.get(AZURE, headers={"Metadata": "true"}, timeout=2).json()
+        identity = requests.get("http://169.254.169.254/metadata/identity/oauth2/token", headers={"Metadata": "true"})
+        gcp = requests.get("http://169.254.169.254/computeMetadata/v1/instance/id", headers={"Metadata-Flavor": "Google"})
+        droplet = requests.get("http://169.254.169.254/metadata/v1/id").text
+        openstack = requests.get("http://169.254.169.254/openstack/latest/meta_data.json").json()
+        oracle = requests.get("http://169.254.169.254/opc/v2/instance/", headers={"Authorization": "Bearer Oracle"})
     """,
 }
 

@@ -20,6 +20,9 @@ _IMDS_URL = re.compile(
     r"^https?://(?P<endpoint>169\.254\.169\.254|\[fd00:ec2::254\])(?::[\d\0]+)?(?P<path>[/?#\0].*)?$",
     re.IGNORECASE | re.DOTALL,
 )
+# ref. EC2 user guide, "Instance metadata categories": every path starts with a version, `latest`
+# or a date (`2021-07-15`); nothing at the root but the list of versions.
+_EC2_VERSION = re.compile(r"|latest|\d{4}-\d{2}-\d{2}")
 # ref. aws-chain-reference.md section 5: IMDSv2 sessions start with `PUT latest/api/token`.
 _TOKEN_PATH = re.compile(r"^/*[^/]*/api/token\b")
 # ref. aws-chain-reference.md section 5: `latest/meta-data/iam/security-credentials/` gives the
@@ -63,11 +66,17 @@ class ImdsUrl:
 
 
 def imds_url(text: Optional[str]) -> Optional[ImdsUrl]:
-    """The metadata-service URL text is, or None for any other URL."""
+    """The metadata-service URL text is, or None for any other URL: another cloud's metadata
+    service at the same address (Azure, Google Cloud, OpenStack, Oracle, DigitalOcean), whose
+    path starts with a word of its own."""
     match = _IMDS_URL.match(text or "")
     if match is None:
         return None
-    return ImdsUrl(match["endpoint"], match["path"] or "", match.group(0))
+    path = match["path"] or ""
+    first = re.split(r"[/?#]", path.lstrip("/"), maxsplit=1)[0]
+    if UNKNOWN not in first and not _EC2_VERSION.fullmatch(first):
+        return None
+    return ImdsUrl(match["endpoint"], path, match.group(0))
 
 
 def url_text(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int = 0) -> Optional[str]:
