@@ -291,6 +291,11 @@ PROFILE_QUIET = {
     os.environ["AWS_SECRET_ACCESS_KEY"] = options.secret
     session = boto3.Session(profile_name="ops")
     """,
+    "key id cleared, which the env provider skips": """
+    os.environ["AWS_ACCESS_KEY_ID"] = ""
+    os.environ.update(AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="")
+    session = boto3.Session(profile_name="ops")
+    """,
     "putenv, which botocore never sees": """
     os.putenv("AWS_ACCESS_KEY_ID", options.key_id)
     session = boto3.Session(profile_name="ops")
@@ -341,6 +346,9 @@ PROFILE_PAIRS_QUIET = {
     "copied": 'os.environ["AWS_PROFILE"] = name\nos.environ["AWS_DEFAULT_PROFILE"] = os.environ["AWS_PROFILE"]',
     "exclusive": 'if name:\n    os.environ["AWS_PROFILE"] = name\nelse:\n    os.environ["AWS_DEFAULT_PROFILE"] = "ops"',
     "only AWS_PROFILE": 'os.environ["AWS_PROFILE"] = name',
+    "same expression": 'os.environ["AWS_PROFILE"] = name or "default"\nos.environ["AWS_DEFAULT_PROFILE"] = name or "default"',
+    "each given back its own value": 'before = os.environ.get("AWS_PROFILE")\nbefore_default = os.environ.get("AWS_DEFAULT_PROFILE")\n'
+    'load(name)\nos.environ["AWS_PROFILE"] = before\nos.environ["AWS_DEFAULT_PROFILE"] = before_default',
 }
 
 
@@ -348,6 +356,77 @@ PROFILE_PAIRS_QUIET = {
 def test_profile_variables_kept_in_step_are_not_flagged(body: str) -> None:
     code = "import os\n\n\ndef use(name):\n" + textwrap.indent(body, "    ") + "\n"
     assert chain_codes(code) == []
+
+
+def test_each_test_function_is_paired_with_its_own_writes() -> None:
+    code = """
+    import os
+
+    import boto3
+
+
+    def test_env_keys_win():
+        os.environ["AWS_ACCESS_KEY_ID"] = "env"
+        assert boto3.Session().get_credentials().access_key == "env"
+
+
+    def test_profile_alone():
+        assert boto3.Session(profile_name="ops").profile_name == "ops"
+
+
+    def test_profile_beside_keys():
+        os.environ["AWS_ACCESS_KEY_ID"] = "env"
+        os.environ["AWS_ACCESS_KEY_ID"] = "again"
+        return boto3.Session(profile_name="ops")
+    """
+    found = [(f.span.line, f.message) for f in lint(code, select="CL502")]
+    assert [line for line, _ in found] == [19]
+    assert "written at line 17" in found[0][1]
+
+
+def test_a_write_in_a_helper_still_counts_outside_tests() -> None:
+    code = """
+    import os
+
+    import boto3
+
+
+    def configure(key_id):
+        os.environ["AWS_ACCESS_KEY_ID"] = key_id
+
+
+    def reports():
+        return boto3.Session(profile_name="reporting")
+    """
+    assert [(f.span.line, f.code) for f in lint(code, select="CL502")] == [(12, "CL502")]
+
+
+def test_fake_keys_beside_a_profile_are_info() -> None:
+    code = """
+    import os
+
+    import boto3
+
+    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+    session = boto3.Session(profile_name="prod")
+    """
+    assert only(code, "CL502").severity == Severity.INFO
+
+
+def test_the_write_cited_is_the_one_in_the_sessions_own_function() -> None:
+    code = """
+    import os
+
+    import boto3
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "inherited")
+
+
+    def reports(key_id):
+        os.environ["AWS_ACCESS_KEY_ID"] = key_id
+        return boto3.Session(profile_name="reporting")
+    """
+    assert "the AWS_ACCESS_KEY_ID written at line 10 is ignored" in only(code, "CL502").message
 
 
 # --- CL505 mfa-session-token ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Where code sits relative to other code: arms of one `if`, blocks that expect an exception, test files.
+"""Where code sits relative to other code: arms of one `if`, functions, blocks that expect an exception.
 
 Shared by the CL5xx rules so that code which never runs together, or fails on purpose, is not
 reported as if it did.
@@ -14,8 +14,6 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from credlint.analysis.bindings import bound_values
 from credlint.analysis.literals import simple_string_text
-from credlint.finding import Severity
-from credlint.settings import TEST_POLICY_IGNORE, TEST_POLICY_REPORT, RuleSettings
 
 # ref. pytest.raises, unittest TestCase.assertRaises / assertRaisesRegex: a `with` over one of them
 # expects the block to raise, as a test of PartialCredentialsError does.
@@ -42,6 +40,20 @@ def in_exclusive_arms(
         if (_contains(body, one) and _contains(orelse, other)) or (_contains(body, other) and _contains(orelse, one)):
             return True
     return False
+
+
+def enclosing_function(
+    owner: cst.MetadataDependent, functions: Sequence[cst.FunctionDef], node: cst.CSTNode
+) -> Optional[cst.FunctionDef]:
+    """The innermost of functions (in the order they start) that holds node; None at module level."""
+    position = owner.get_metadata(PositionProvider, node)
+    holding = [f for f in functions if _contains(owner.get_metadata(PositionProvider, f), position)]
+    return holding[-1] if holding else None
+
+
+def is_test(function: cst.FunctionDef) -> bool:
+    """A function pytest and unittest collect, which they run on its own."""
+    return function.name.value.startswith("test")
 
 
 def expects_exception(with_statement: cst.With) -> bool:
@@ -73,11 +85,3 @@ def is_none(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> bool:
 
 def is_empty_string(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.SimpleString) and simple_string_text(expr) == ""
-
-
-def stand_in_severity(default: Severity, settings: RuleSettings) -> Optional[Severity]:
-    """A test file's finding follows `test-policy`, as env-shadowing findings do: tests use literal MFA
-    codes against moto and build partial credentials to see them fail. None: not reported."""
-    if not settings.test_file or settings.test_policy == TEST_POLICY_REPORT:
-        return default
-    return None if settings.test_policy == TEST_POLICY_IGNORE else Severity.INFO

@@ -14,8 +14,8 @@ from libcst.metadata import PositionProvider
 from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.sdk import CLIENT, call_arguments, classify_call
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.chain import Explanation
-from credlint.checks.chain.code_places import stand_in_severity
 from credlint.finding import Severity
 from credlint.rule import Rule
 from credlint.settings import FileContext

@@ -21,6 +21,7 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.chain import (
     ACCESS_KEY_ID,
     CREDENTIAL_CHAIN,
@@ -38,7 +39,6 @@ from credlint.checks.chain.code_places import (
     inside_any,
     is_empty_string,
     is_none,
-    stand_in_severity,
 )
 from credlint.rule import Rule
 from credlint.settings import FileContext

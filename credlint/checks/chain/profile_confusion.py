@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
+import libcst.matchers as matchers
 from libcst.metadata import PositionProvider
 
-from credlint.analysis.bindings import BINDING_PROVIDERS
+from credlint.analysis.bindings import BINDING_PROVIDERS, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.sdk import DEFAULT_SESSION, SESSION, SdkCall, call_arguments, classify_call
+from credlint.analysis.stand_ins import looks_fake, stand_in_severity
 from credlint.chain import (
     CREDENTIAL_CHAIN,
     STATUS_NEVER_CONSULTED,
@@ -20,7 +22,7 @@ from credlint.chain import (
     ChainStep,
     Explanation,
 )
-from credlint.checks.chain.code_places import in_exclusive_arms, is_none, stand_in_severity
+from credlint.checks.chain.code_places import enclosing_function, in_exclusive_arms, is_none, is_test
 from credlint.checks.chain.environment_writes import EnvironmentWrite, call_writes, item_writes, reads_variable
 from credlint.finding import Severity
 from credlint.rule import Rule
@@ -85,11 +87,15 @@ class ProfileConfusion(Rule):
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._ifs: list[cst.If] = []
+        self._functions: list[cst.FunctionDef] = []
         self._writes: list[EnvironmentWrite] = []
         self._sessions: list[_ProfileSession] = []
 
     def visit_If(self, node: cst.If) -> None:
         self._ifs.append(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self._writes.extend(item_writes(self, node))
@@ -117,13 +123,26 @@ class ProfileConfusion(Rule):
         severity = stand_in_severity(self.info.severity, self.context.settings)
         if severity is None:
             return
-        key_writes = [write for write in self._writes if write.variable == ACTIVATING_VARIABLE]
+        # The env provider answers only when AWS_ACCESS_KEY_ID is non-empty: writing "" clears it.
+        key_writes = [
+            write
+            for write in self._writes
+            if write.variable == ACTIVATING_VARIABLE and (write.value is None or fold_string(self, write.value) != "")
+        ]
         for session in self._sessions:
-            write = next((w for w in key_writes if not in_exclusive_arms(self, self._ifs, session.call, w.node)), None)
-            if write is not None:
-                self._report_profile_session(session, write, severity)
-        defaults = [write for write in self._writes if write.variable == DEFAULT_PROFILE_VARIABLE]
-        for write in self._writes:
+            together = [w for w in key_writes if self._may_run_together(session.call, w.node)]
+            own = enclosing_function(self, self._functions, session.call)
+            write = next((w for w in together if enclosing_function(self, self._functions, w.node) is own), None)
+            write = write or next(iter(together), None)
+            # Keys such as moto's "testing" keep a test away from AWS: they follow test-policy.
+            fake = write is not None and write.value is not None and looks_fake(fold_string(self, write.value) or "?")
+            write_severity = stand_in_severity(self.info.severity, self.context.settings, fake=fake)
+            if write is not None and write_severity is not None:
+                self._report_profile_session(session, write, write_severity)
+        # A variable given back the value it had (saved before a change) chooses nothing.
+        choices = [write for write in self._writes if not self._restores(write)]
+        defaults = [write for write in choices if write.variable == DEFAULT_PROFILE_VARIABLE]
+        for write in choices:
             if write.variable != PROFILE_VARIABLE:
                 continue
             # Written together with the same value somewhere: the code keeps the two in step on purpose.
@@ -134,9 +153,20 @@ class ProfileConfusion(Rule):
                 self._report_profile_variable(write, rival, severity)
 
     def _may_differ(self, profile: EnvironmentWrite, default: EnvironmentWrite) -> bool:
-        if in_exclusive_arms(self, self._ifs, profile.node, default.node):
+        return self._may_run_together(profile.node, default.node) and not _same_value(self, profile, default)
+
+    def _may_run_together(self, first: cst.CSTNode, second: cst.CSTNode) -> bool:
+        """Not in the two arms of one `if`, nor in two test functions, which a runner runs apart."""
+        if in_exclusive_arms(self, self._ifs, first, second):
             return False
-        return not _same_value(self, profile, default)
+        one, other = (enclosing_function(self, self._functions, node) for node in (first, second))
+        return one is other or one is None or other is None or not (is_test(one) and is_test(other))
+
+    def _restores(self, write: EnvironmentWrite) -> bool:
+        value = write.value
+        if isinstance(value, cst.Name):
+            value = single_bound_value(self, value)
+        return value is not None and reads_variable(self, value, write.variable)
 
     def _report_profile_session(self, session: _ProfileSession, write: EnvironmentWrite, severity: Severity) -> None:
         label = session.sdk_call.label
@@ -192,9 +222,12 @@ def _same_value(rule: Rule, first: EnvironmentWrite, second: EnvironmentWrite) -
     folded_a, folded_b = fold_string(rule, a), fold_string(rule, b)
     if folded_a is not None or folded_b is not None:
         return folded_a == folded_b
-    if isinstance(a, (cst.Name, cst.Attribute)) and isinstance(b, (cst.Name, cst.Attribute)):
-        return _code(a) == _code(b)
-    return False
+    # The same expression, calling nothing (`name`, `options.profile`, `profile or "default"`).
+    return not _calls(a) and _code(a) == _code(b)
+
+
+def _calls(node: cst.CSTNode) -> bool:
+    return bool(matchers.findall(node, matchers.Call()))
 
 
 def _code(node: cst.CSTNode) -> Optional[str]:

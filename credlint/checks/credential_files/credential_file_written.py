@@ -13,11 +13,11 @@ from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, qualified_names
 from credlint.analysis.literals import fold_string
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.checks.credential_files.explanations import written_explanation
 from credlint.checks.credential_files.path_values import SHARED_FILE, SHARED_FILE_VARIABLE, path_values
 from credlint.finding import Severity
 from credlint.rule import Rule
-from credlint.settings import TEST_POLICY_IGNORE, TEST_POLICY_REPORT
 
 # A misconfiguration rather than a leak: the keys were in memory already, and a login helper on a
 # developer machine writes the file on purpose.
@@ -99,10 +99,7 @@ class CredentialFileWritten(Rule):
 
     def _severity(self) -> Optional[Severity]:
         """Tests often write a credentials file under a temporary HOME on purpose: `test-policy`."""
-        settings = self.context.settings
-        if not settings.test_file or settings.test_policy == TEST_POLICY_REPORT:
-            return WRITTEN_SEVERITY
-        return None if settings.test_policy == TEST_POLICY_IGNORE else Severity.INFO
+        return stand_in_severity(WRITTEN_SEVERITY, self.context.settings)
 
 
 def _positional(call: cst.Call) -> list[cst.BaseExpression]:

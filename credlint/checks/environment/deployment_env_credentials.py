@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from typing import Optional
 
 from credlint.analysis.platforms import PLATFORM_CONTAINER, PLATFORM_GITHUB_ACTIONS, PLATFORM_LAMBDA
-from credlint.analysis.stand_ins import looks_fake
+from credlint.analysis.stand_ins import is_stand_in, looks_fake, stand_in_severity
 from credlint.chain import CREDENTIAL_VARIABLES, Explanation
 from credlint.checks.environment.lambda_reserved_variable import LAMBDA_RESERVED_VARIABLES
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation, is_stand_in, shadowing_severity
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, env_explanation
 from credlint.deployment import model
 from credlint.deployment.dockerfile import ARG_WHERE
 from credlint.deployment.model import VALUE_EXPRESSION, VALUE_HOST, VALUE_LITERAL, VALUE_SECRET, EnvironmentEntry
@@ -164,7 +164,7 @@ class DeploymentEnvCredentials(DeploymentRule):
     ) -> None:
         literal = entry.value if entry.value_kind == VALUE_LITERAL else None
         fake = stand_in or (literal is not None and looks_fake(literal))
-        severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
+        severity = stand_in_severity(self.info.severity, self.context.settings, fake=fake)
         if severity is None:
             return
         fix = None

@@ -16,6 +16,7 @@ from credlint.analysis.bindings import BINDING_PROVIDERS, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.platforms import PLATFORM_ANY, PLATFORM_CONTAINER
 from credlint.analysis.sdk import CallArguments, call_arguments
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.chain import STATUS_WHERE_PASSED, CredentialPlacement, Explanation, credential_steps
 from credlint.checks.environment.dotenv_paths import (
     ANCHOR_FILE_DIRECTORY,
@@ -29,7 +30,7 @@ from credlint.checks.environment.env_reads import (
     instance_of,
     qualified_names,
 )
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, ROTATE, env_explanation, shadowing_severity
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, ROTATE, env_explanation
 from credlint.rule import Rule
 from credlint.settings import DotenvCredential, FileContext
 
@@ -165,7 +166,7 @@ class DotenvCredentialsLoaded(Rule):
         if not any(credential.variable == ACTIVATING_VARIABLE for credential in matched):
             return
         fake = all(credential.fake for credential in matched)
-        severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
+        severity = stand_in_severity(self.info.severity, self.context.settings, fake=fake)
         if severity is None:
             return
         override = arguments.get(loader.override) if loader.override else None

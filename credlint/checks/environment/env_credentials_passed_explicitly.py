@@ -25,7 +25,7 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
-from credlint.analysis.stand_ins import looks_fake
+from credlint.analysis.stand_ins import is_stand_in, looks_fake, stand_in_severity
 from credlint.chain import CREDENTIAL_VARIABLES, SESSION_TOKEN, CredentialPlacement, Explanation, credential_steps
 from credlint.checks.environment.attribute_values import ModuleAttributes
 from credlint.checks.environment.env_reads import (
@@ -38,7 +38,7 @@ from credlint.checks.environment.env_reads import (
     reaching_env_reads,
     variables_tested_set,
 )
-from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, is_stand_in, shadowing_severity
+from credlint.checks.environment.shadowing import FIX_BY_PLATFORM
 from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION, UNSAFE, Fix
 from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
@@ -194,7 +194,7 @@ class EnvCredentialsPassedExplicitly(Rule):
         reads = [read for item in candidate.passed for read in item.reads]
         # A stand-in default ("testing") marks local or test use; an empty one only means "unset".
         fake = any(read.default and looks_fake(read.default) for read in reads)
-        severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
+        severity = stand_in_severity(self.info.severity, self.context.settings, fake=fake)
         if severity is None:
             return
         anchor = _first_argument(candidate)

@@ -9,6 +9,7 @@ import libcst as cst
 
 from credlint.analysis.bindings import qualified_names
 from credlint.analysis.platforms import PLATFORM_ANY
+from credlint.analysis.stand_ins import is_stand_in
 from credlint.chain import Explanation
 from credlint.checks.environment.env_writes import (
     CredentialEntry,
@@ -19,7 +20,7 @@ from credlint.checks.environment.env_writes import (
     credential_variable,
     is_environ,
 )
-from credlint.checks.environment.shadowing import env_explanation, is_stand_in
+from credlint.checks.environment.shadowing import env_explanation
 from credlint.finding import REMOVE_STATEMENT, UNSAFE, Fix
 from credlint.settings import FileContext
 

@@ -22,9 +22,8 @@ from credlint.analysis.bindings import (
     qualified_names,
 )
 from credlint.analysis.literals import ENV_READERS, fold_string
-from credlint.analysis.stand_ins import looks_fake
+from credlint.analysis.stand_ins import looks_fake, stand_in_severity
 from credlint.chain import CREDENTIAL_VARIABLES
-from credlint.checks.environment.shadowing import shadowing_severity
 from credlint.finding import Severity
 from credlint.rule import Rule
 from credlint.settings import FileContext
@@ -370,7 +369,7 @@ class EnvironmentWriteRule(Rule):
         value = written_value(self, entry)
         if value is None:
             return None
-        severity = shadowing_severity(self.info.severity, self.context.settings, fake=value.fake)
+        severity = stand_in_severity(self.info.severity, self.context.settings, fake=value.fake)
         return None if severity is None else (value, severity)
 
 

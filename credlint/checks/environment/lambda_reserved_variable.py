@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from credlint.analysis.platforms import PLATFORM_LAMBDA
-from credlint.analysis.stand_ins import looks_fake
+from credlint.analysis.stand_ins import looks_fake, stand_in_severity
 from credlint.chain import CREDENTIAL_VARIABLES, ChainStep, Explanation, no_chain_explanation
-from credlint.checks.environment.shadowing import env_explanation, shadowing_severity
+from credlint.checks.environment.shadowing import env_explanation
 from credlint.deployment.model import VALUE_LITERAL, DeploymentFile, EnvironmentEntry
 from credlint.deployment.rule import DeploymentRule
 
@@ -67,7 +67,7 @@ class LambdaReservedVariable(DeploymentRule):
                 continue
             literal = entry.value if entry.value_kind == VALUE_LITERAL else None
             fake = literal is not None and entry.variable in CREDENTIAL_VARIABLES and looks_fake(literal)
-            severity = shadowing_severity(self.info.severity, self.context.settings, fake=fake)
+            severity = stand_in_severity(self.info.severity, self.context.settings, fake=fake)
             if severity is None:
                 continue
             message = (

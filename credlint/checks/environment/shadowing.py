@@ -23,8 +23,6 @@ from credlint.chain import (
     Explanation,
     credential_steps,
 )
-from credlint.finding import Severity
-from credlint.settings import TEST_POLICY_IGNORE, TEST_POLICY_REPORT, RuleSettings
 
 # ref. aws-chain-reference.md sections 1 and 7: links 3, 11 and 12 are the roles the platforms
 # provide; Lambda fills AWS_ACCESS_KEY_ID and friends from the execution role itself.
@@ -99,22 +97,6 @@ FIX_BY_PLATFORM: Mapping[str, str] = {
 }
 
 ROTATE = " If a real key was written, deactivate and rotate it in IAM: it stays in the repository's history."
-
-
-def is_stand_in(settings: RuleSettings, *, fake: bool) -> bool:
-    """A fake value, or any value in a test file: it keeps code away from real AWS on purpose (moto,
-    localstack), so it follows `test-policy`, and no fix takes it out."""
-    return fake or settings.test_file
-
-
-def shadowing_severity(default: Severity, settings: RuleSettings, *, fake: bool = False) -> Optional[Severity]:
-    """The severity of an env-shadowing finding: test files and fake values follow `test-policy`.
-
-    None means the finding is not reported at all.
-    """
-    if not is_stand_in(settings, fake=fake) or settings.test_policy == TEST_POLICY_REPORT:
-        return default
-    return None if settings.test_policy == TEST_POLICY_IGNORE else Severity.INFO
 
 
 def env_explanation(
