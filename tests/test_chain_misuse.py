@@ -121,6 +121,36 @@ def test_a_call_expected_to_raise_is_not_flagged() -> None:
     assert chain_codes(code) == []
 
 
+def test_a_call_whose_partial_credentials_error_is_caught_is_not_flagged() -> None:
+    code = """
+    import boto3
+    import botocore.exceptions
+    from botocore.exceptions import PartialCredentialsError as Partial
+
+
+    def probe(key_id):
+        try:
+            return boto3.client("s3", region_name="eu-west-1", aws_access_key_id=key_id)
+        except (ValueError, Partial):
+            return None
+
+
+    def probe_again(key_id):
+        try:
+            return boto3.client("s3", region_name="eu-west-1", aws_access_key_id=key_id)
+        except botocore.exceptions.PartialCredentialsError:
+            return None
+
+
+    def anything(key_id):
+        try:
+            return boto3.client("s3", region_name="eu-west-1", aws_access_key_id=key_id)
+        except Exception:
+            return None
+    """
+    assert chain_codes(code) == [(23, "CL501")]
+
+
 def test_client_half_pair_explains_partial_credentials_error() -> None:
     finding = only(PARTIAL_HEADER.format(call=PARTIAL["key id without secret"]), "CL501")
     assert finding.message.startswith("boto3.client('s3') is given aws_access_key_id without aws_secret_access_key")
@@ -502,6 +532,8 @@ sts = boto3.client("sts")
 def refresh(code, hours, costs):
     sts.get_session_token(TokenCode=code, DurationSeconds=hours * 3600)
     sts.get_session_token(TokenCode=input("MFA code: "), DurationSeconds=129600)
+    sts.get_session_token(SerialNumber=DEVICE, TokenCode="PERIODIC_TOKEN")
+    sts.get_session_token(SerialNumber=DEVICE, TokenCode="<mfa-code>")
     sts.get_session_token(DurationSeconds=900)
     sts.assume_role(RoleArn="r", RoleSessionName="s", DurationSeconds=43200)
     s3.get_session_token(TokenCode="123456")

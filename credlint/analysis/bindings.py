@@ -67,3 +67,11 @@ def single_bound_value(owner: cst.MetadataDependent, name: cst.Name) -> Optional
     """The expression a name holds when it is bound exactly once, to an expression, else None."""
     values = list(bound_values(owner, name))
     return values[0] if len(values) == 1 else None
+
+
+def parameter_default(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:
+    """The default of the parameter a name reads, when the name is bound only as that parameter."""
+    bindings = list(bindings_of(owner, name))
+    if len(bindings) == 1 and isinstance(bindings[0].node, cst.Param):
+        return bindings[0].node.default
+    return None

@@ -7,7 +7,13 @@ from typing import Optional
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, qualified_names, single_bound_value
+from credlint.analysis.bindings import (
+    MAX_RESOLUTION_DEPTH,
+    bound_values,
+    parameter_default,
+    qualified_names,
+    single_bound_value,
+)
 
 
 @dataclass(frozen=True)
@@ -128,3 +134,41 @@ def dict_entry(owner: cst.MetadataDependent, mapping: cst.Dict, key: str) -> Opt
         if isinstance(element, cst.DictElement) and fold_string(owner, element.key) == key:
             return element.value
     return None
+
+
+def int_value(
+    owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0, *, defaults: bool = True
+) -> Optional[int]:
+    """An integer written here or in a module constant (`MAX_ATTEMPTS = 5`, `36 * 3600`), or, with
+    defaults, the default of the parameter a name reads."""
+    if expr is None or depth > MAX_RESOLUTION_DEPTH:
+        return None
+    if isinstance(expr, cst.Integer):
+        value = expr.evaluated_value
+        return value if isinstance(value, int) else None
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        inner = int_value(owner, expr.expression, depth + 1, defaults=defaults)
+        return -inner if inner is not None else None
+    if isinstance(expr, cst.BinaryOperation):
+        left = int_value(owner, expr.left, depth + 1, defaults=defaults)
+        right = int_value(owner, expr.right, depth + 1, defaults=defaults)
+        if left is None or right is None:
+            return None
+        if isinstance(expr.operator, cst.Add):
+            return left + right
+        if isinstance(expr.operator, cst.Subtract):
+            return left - right
+        if isinstance(expr.operator, cst.Multiply):
+            return left * right
+        return None
+    if isinstance(expr, cst.Name):
+        bound = single_bound_value(owner, expr)
+        if bound is not None:
+            return int_value(owner, bound, depth + 1, defaults=defaults)
+        return int_parameter_default(owner, expr, depth) if defaults else None
+    return None
+
+
+def int_parameter_default(owner: cst.MetadataDependent, name: cst.Name, depth: int = 0) -> Optional[int]:
+    default = parameter_default(owner, name)
+    return int_value(owner, default, depth + 1) if default is not None else None

@@ -12,7 +12,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
-from credlint.analysis.bindings import bound_values
+from credlint.analysis.bindings import bound_values, qualified_names
 from credlint.analysis.literals import simple_string_text
 
 # ref. pytest.raises, unittest TestCase.assertRaises / assertRaisesRegex: a `with` over one of them
@@ -66,6 +66,16 @@ def expects_exception(with_statement: cst.With) -> bool:
             if name in EXPECTS_EXCEPTION:
                 return True
     return False
+
+
+def catches(owner: cst.MetadataDependent, handler: cst.ExceptHandler, exceptions: frozenset[str]) -> bool:
+    """An `except` clause naming one of the exceptions (by qualified name), alone or in a tuple."""
+    caught = handler.type
+    named = caught.elements if isinstance(caught, cst.Tuple) else [caught] if caught is not None else []
+    return any(
+        qualified_names(owner, element.value if isinstance(element, cst.Element) else element) & exceptions
+        for element in named
+    )
 
 
 def inside_any(owner: cst.MetadataDependent, blocks: Sequence[cst.CSTNode], node: cst.CSTNode) -> bool:

@@ -11,8 +11,8 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
-from credlint.analysis.literals import fold_string
+from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, bindings_of
+from credlint.analysis.literals import fold_string, int_value
 from credlint.analysis.sdk import CLIENT, call_arguments, classify_call
 from credlint.analysis.stand_ins import stand_in_severity
 from credlint.chain import Explanation
@@ -120,7 +120,7 @@ class MfaSessionToken(Rule):
             if code is not None and _is_literal(self, code):
                 self._report_code(call, code, label, operation, severity)
             duration = arguments.get("DurationSeconds")
-            seconds = fold_int(self, duration) if duration is not None else None
+            seconds = int_value(self, duration, defaults=False) if duration is not None else None
             if duration is not None and seconds is not None and not operation.minimum <= seconds <= operation.maximum:
                 self._report_duration(call, duration, seconds, label, operation, severity)
 
@@ -206,35 +206,10 @@ class MfaSessionToken(Rule):
 
 
 def _is_literal(rule: Rule, expr: cst.BaseExpression) -> bool:
-    """A code written in the source: a string or number, or a constant bound to one."""
-    return fold_string(rule, expr) is not None or fold_int(rule, expr) is not None
-
-
-def fold_int(rule: Rule, expr: cst.BaseExpression, depth: int = 0) -> Optional[int]:
-    """The value of an integer expression written in the module: `129600`, `36 * 3600`, a constant."""
-    if depth > MAX_RESOLUTION_DEPTH:
-        return None
-    if isinstance(expr, cst.Integer):
-        value = expr.evaluated_value
-        return value if isinstance(value, int) else None
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        inner = fold_int(rule, expr.expression, depth + 1)
-        return -inner if inner is not None else None
-    if isinstance(expr, cst.BinaryOperation):
-        left, right = fold_int(rule, expr.left, depth + 1), fold_int(rule, expr.right, depth + 1)
-        if left is None or right is None:
-            return None
-        if isinstance(expr.operator, cst.Add):
-            return left + right
-        if isinstance(expr.operator, cst.Subtract):
-            return left - right
-        if isinstance(expr.operator, cst.Multiply):
-            return left * right
-        return None
-    if isinstance(expr, cst.Name):
-        bound = single_bound_value(rule, expr)
-        return fold_int(rule, bound, depth + 1) if bound is not None else None
-    return None
+    """A code written in the source: digits in a string, a number, or a constant bound to one. A
+    word (`"PERIODIC_TOKEN"`, `"<mfa-code>"`) is a placeholder, which STS's digit pattern refuses."""
+    text = fold_string(rule, expr)
+    return text.strip().isdigit() if text is not None else int_value(rule, expr, defaults=False) is not None
 
 
 def _is_self_attribute(expr: cst.BaseExpression) -> bool:

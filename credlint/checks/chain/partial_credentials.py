@@ -35,6 +35,7 @@ from credlint.chain import (
     credential_steps,
 )
 from credlint.checks.chain.code_places import (
+    catches,
     expects_exception,
     inside_any,
     is_empty_string,
@@ -52,6 +53,8 @@ SESSION_KINDS = (SESSION, DEFAULT_SESSION)
 SESSION_LIBRARIES = ("boto3", "aioboto3")
 # Methods that fill a dict after it is written: a spread of such a dict is not known from its literal.
 DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
+# ref. botocore exceptions.py: what a client given half a key pair raises; code catching it expects it.
+PARTIAL_CREDENTIALS_ERRORS = frozenset({"botocore.exceptions.PartialCredentialsError"})
 STATUS_CONSULTED = "consulted as usual"
 STATUS_IGNORED = "ignored"
 
@@ -124,6 +127,10 @@ class PartialCredentials(Rule):
 
     def visit_With(self, node: cst.With) -> None:
         if expects_exception(node):
+            self._expecting_failure.append(node.body)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if any(catches(self, handler, PARTIAL_CREDENTIALS_ERRORS) for handler in node.handlers):
             self._expecting_failure.append(node.body)
 
     def visit_Assign(self, node: cst.Assign) -> None:

@@ -11,10 +11,10 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, qualified_names, single_bound_value
-from credlint.analysis.literals import fold_string
+from credlint.analysis.literals import fold_string, int_value
 from credlint.analysis.sdk import CLIENT, RESOURCE, call_arguments, classify_call, literal_keywords
 from credlint.checks.retry.sdk_retries import ADAPTIVE, sdk_attempts
-from credlint.checks.retry.syntax import ModuleIndex, int_value, walk
+from credlint.checks.retry.syntax import ModuleIndex, walk
 
 
 def is_sdk_object(owner: cst.MetadataDependent, index: ModuleIndex, expr: cst.BaseExpression, depth: int = 0) -> bool:

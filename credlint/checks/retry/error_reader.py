@@ -10,7 +10,7 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names
-from credlint.analysis.literals import fold_string
+from credlint.analysis.literals import fold_string, int_value
 from credlint.checks.retry.conditions import (
     AllOf,
     AnyOf,
@@ -26,7 +26,7 @@ from credlint.checks.retry.conditions import (
 from credlint.checks.retry.exceptions import caught_by, instance_test
 from credlint.checks.retry.imported_helpers import imported_helper
 from credlint.checks.retry.paths import FALL, RETRY, RETURN, STOP, Path, PathContext
-from credlint.checks.retry.syntax import FunctionNode, Helper, ModuleIndex, int_value, names_read, statements, walk
+from credlint.checks.retry.syntax import FunctionNode, Helper, ModuleIndex, names_read, statements, walk
 from credlint.checks.retry.values import ValueReader
 
 EXCEPTION, RESPONSE, ERROR, METADATA, CODE, STATUS, STATUS_TEXT, TEXT = (

@@ -10,6 +10,7 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
+from credlint.analysis.literals import int_value
 from credlint.analysis.sdk import CallArguments, call_arguments
 from credlint.checks.retry.aws_calls import aws_requests, is_sdk_object, sdk_retries_of
 from credlint.checks.retry.conditions import AllOf, AnyOf, Known, Not, Opaque, Pred, verdict
@@ -17,7 +18,7 @@ from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader, helper_re
 from credlint.checks.retry.exceptions import Caught, caught_by, instance_test
 from credlint.checks.retry.pacing import CONSTANT_DELAY, GROWING_DELAY, NO_DELAY, UNKNOWN_DELAY, Attempts, Delay
 from credlint.checks.retry.retry_site import DECORATOR, HandlerRetry, RetrySite, line_of, where_of
-from credlint.checks.retry.syntax import Helper, ModuleIndex, int_value, source_of, statements
+from credlint.checks.retry.syntax import Helper, ModuleIndex, source_of, statements
 
 Keywords = Mapping[str, cst.BaseExpression]
 

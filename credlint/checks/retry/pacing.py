@@ -10,7 +10,8 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import bound_values, qualified_names, single_bound_value
-from credlint.checks.retry.syntax import Loop, int_parameter_default, int_value, names_read, source_of, walk
+from credlint.analysis.literals import int_parameter_default, int_value
+from credlint.checks.retry.syntax import Loop, names_read, source_of, walk
 
 NO_DELAY, CONSTANT_DELAY, GROWING_DELAY, UNKNOWN_DELAY = "none", "constant", "growing", "unknown"
 _DELAY_WORDS = ("backoff", "jitter", "delay", "wait")

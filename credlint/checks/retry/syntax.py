@@ -9,7 +9,6 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
 from credlint.analysis.syntax_children import code_children, code_nodes
 from credlint.project.view import ImportedFunction
 
@@ -56,48 +55,6 @@ def names_read(expr: cst.CSTNode) -> Iterator[str]:
 
 def source_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node).strip()
-
-
-def int_value(owner: cst.MetadataDependent, expr: Optional[cst.BaseExpression], depth: int = 0) -> Optional[int]:
-    """An integer written here or in a module constant (`MAX_ATTEMPTS = 5`), or a parameter's default."""
-    if expr is None or depth > MAX_RESOLUTION_DEPTH:
-        return None
-    if isinstance(expr, cst.Integer):
-        value = expr.evaluated_value
-        return value if isinstance(value, int) else None
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
-        inner = int_value(owner, expr.expression, depth + 1)
-        return -inner if inner is not None else None
-    if isinstance(expr, cst.BinaryOperation):
-        left, right = int_value(owner, expr.left, depth + 1), int_value(owner, expr.right, depth + 1)
-        if left is None or right is None:
-            return None
-        if isinstance(expr.operator, cst.Add):
-            return left + right
-        if isinstance(expr.operator, cst.Subtract):
-            return left - right
-        if isinstance(expr.operator, cst.Multiply):
-            return left * right
-        return None
-    if isinstance(expr, cst.Name):
-        bound = single_bound_value(owner, expr)
-        if bound is not None:
-            return int_value(owner, bound, depth + 1)
-        return int_parameter_default(owner, expr, depth)
-    return None
-
-
-def int_parameter_default(owner: cst.MetadataDependent, name: cst.Name, depth: int) -> Optional[int]:
-    default = parameter_default(owner, name)
-    return int_value(owner, default, depth + 1) if default is not None else None
-
-
-def parameter_default(owner: cst.MetadataDependent, name: cst.Name) -> Optional[cst.BaseExpression]:
-    """The default of the parameter a name reads, when the name is bound only as that parameter."""
-    bindings = list(bindings_of(owner, name))
-    if len(bindings) == 1 and isinstance(bindings[0].node, cst.Param):
-        return bindings[0].node.default
-    return None
 
 
 @dataclass

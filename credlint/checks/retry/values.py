@@ -8,9 +8,9 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, single_bound_value
-from credlint.analysis.literals import fold_string
-from credlint.checks.retry.syntax import ModuleIndex, int_value, parameter_default, scan_bindings
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, parameter_default, single_bound_value
+from credlint.analysis.literals import fold_string, int_value
+from credlint.checks.retry.syntax import ModuleIndex, scan_bindings
 
 
 class ValueReader:
