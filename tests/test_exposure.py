@@ -44,6 +44,11 @@ FLAGGED = {
         "import boto3 as b3\ns = b3.Session(profile_name='ops')\nc = s.get_credentials()\nprint(c.token)\n",
         [(4, E)],
     ),
+    "new IAM access key, printed": (
+        "import boto3\nkey = boto3.client('iam').create_access_key(UserName='ci')['AccessKey']\n"
+        "print(key['AccessKeyId'], key['SecretAccessKey'])\n",
+        [(3, E)],
+    ),
     "imported Session class": (
         "from boto3.session import Session\nprint(Session().get_credentials().secret_key)\n",
         [(2, E)],
@@ -302,6 +307,20 @@ def test_issued_credentials_explanation() -> None:
     assert [(step.status, step.line) for step in explanation.steps] == [("this code", 4)]
     assert "valid until the Expiration in the response" in explanation.runtime
     assert "revoke the role's active sessions" in explanation.fix
+
+
+def test_a_new_iam_access_key_is_a_long_term_key() -> None:
+    code = (
+        "import boto3\niam = boto3.client('iam')\nresponse = iam.create_access_key(UserName='ci')\n"
+        "print(f\"Secret Key: {response['AccessKey']['SecretAccessKey']}\")\n"
+    )
+    finding = only(code)
+    assert finding.severity == E
+    assert "the secret access key of the access key iam.create_access_key(UserName='ci') created" in finding.message
+    explanation = finding.explanation
+    assert "(CreateAccessKey): an IAM user's long-term key" in explanation.summary
+    assert "with no expiry" in explanation.runtime
+    assert "deactivate and delete the access key in IAM" in explanation.fix
 
 
 def test_get_session_token_explanation_gives_its_durations_and_the_user_policy() -> None:

@@ -50,6 +50,7 @@ SOURCE_WORDS = (
     b"get_delegated_access_token",
     b"get_scoped_credentials",
     b"get_role_credentials",
+    b"create_access_key",
 )
 # Variable names may come from constants, so the env reads trigger on the AWS_ prefix alone; the
 # candidate then asks for a credential variable's name or a credential call.
@@ -75,7 +76,7 @@ def may_log_credentials(probe: FileProbe) -> bool:
 # an STS response, a credential variable's name.
 _SOURCE_LINES = re.compile(
     rb"get_credentials|get_frozen_credentials|assume_r|get_session_token|get_federation_token|"
-    rb"get_delegated_access_token|get_scoped_credentials|get_role_credentials|Credentials|"
+    rb"get_delegated_access_token|get_scoped_credentials|get_role_credentials|create_access_key|Credentials|"
     rb"SecretAccessKey|SessionToken|AccessKeyId|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|"
     rb"AWS_SECURITY_TOKEN|AWS_ACCESS_KEY_ID"
 )

@@ -65,13 +65,14 @@ class Issuer:
     container: str  # the response key that holds the credentials
     fields: Mapping[str, str]  # key in that dict -> credential part
     client_name: re.Pattern[str]  # how a client of the service is named by habit: `sts`, `self.sts_client`
+    long_term: bool = False  # an IAM user's access key, valid until deleted, not temporary credentials
 
 
 _STS_FIELDS = {"AccessKeyId": ACCESS_KEY_ID, "SecretAccessKey": SECRET_ACCESS_KEY, "SessionToken": SESSION_TOKEN}
 _STS = re.compile(r"(?<![a-z])sts(?![a-z])", re.IGNORECASE)
 # ref. botocore 1.44.18 data/sts/2011-06-15/service-2.json (Credentials), data/sso/2019-06-10
-# (roleCredentials), data/cognito-identity/2014-06-30 (Credentials, SecretKey): every output
-# member holding a secret key.
+# (roleCredentials), data/cognito-identity/2014-06-30 (Credentials, SecretKey), data/iam/2010-05-08
+# (AccessKey): every output member holding a secret key.
 ISSUERS: Mapping[str, Issuer] = {
     "assume_role": Issuer("sts", "AssumeRole", "Credentials", _STS_FIELDS, _STS),
     "assume_role_with_saml": Issuer("sts", "AssumeRoleWithSAML", "Credentials", _STS_FIELDS, _STS),
@@ -87,6 +88,16 @@ ISSUERS: Mapping[str, Issuer] = {
         "roleCredentials",
         {"accessKeyId": ACCESS_KEY_ID, "secretAccessKey": SECRET_ACCESS_KEY, "sessionToken": SESSION_TOKEN},
         re.compile(r"(?<![a-z])sso(?![a-z])", re.IGNORECASE),
+    ),
+    # ref. botocore data/iam/2010-05-08 (CreateAccessKey: AccessKey.AccessKeyId, SecretAccessKey): the
+    # only time IAM returns a user's secret access key.
+    "create_access_key": Issuer(
+        "iam",
+        "CreateAccessKey",
+        "AccessKey",
+        {"AccessKeyId": ACCESS_KEY_ID, "SecretAccessKey": SECRET_ACCESS_KEY},
+        re.compile(r"(?<![a-z])iam(?![a-z])", re.IGNORECASE),
+        long_term=True,
     ),
     "get_credentials_for_identity": Issuer(
         "cognito-identity",

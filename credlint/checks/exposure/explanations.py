@@ -75,6 +75,13 @@ ISSUED_RUNTIME = (
     "{operation} issued these credentials to this code, outside the provider chain; they stay valid until "
     "the Expiration in the response{duration} and cannot be deleted one by one."
 )
+# ref. IAM User Guide, "Manage access keys for IAM users": the secret is shown only at creation, and
+# a key stays valid until it is deactivated or deleted.
+NEW_KEY_RUNTIME = (
+    "CreateAccessKey returns the secret access key once, at creation; the key then signs as the IAM user "
+    "until it is deactivated or deleted, with no expiry."
+)
+DELETE_NEW_KEY = "deactivate and delete the access key in IAM, and create a new one the same way without logging it"
 GET_SESSION_TOKEN_DURATION = " (GetSessionToken: 900 to 129,600 seconds, 12 hours by default)"
 USER_TOKEN_OPERATIONS = ("GetSessionToken", "GetFederationToken")
 
@@ -92,6 +99,8 @@ def origin_phrase(origin: Origin) -> str:
         return f"the credentials {origin.label} resolved"
     if origin.kind == ENVIRONMENT:
         return f"{origin.label} from the environment"
+    if origin.issuer is not None and origin.issuer.long_term:
+        return f"the access key {origin.label} created"
     return f"the temporary credentials {origin.label} returned"
 
 
@@ -145,6 +154,12 @@ def _environment_words(leaks: Sequence[Leak], origin: Origin, where: str) -> tup
 
 
 def _issued_words(leaks: Sequence[Leak], origin: Origin, where: str) -> tuple[str, str, str]:
+    if origin.issuer is not None and origin.issuer.long_term:
+        summary = (
+            f"{where} writes the {parts_phrase(leaks)} of {origin_phrase(origin)} ({origin.issuer.operation}): "
+            "an IAM user's long-term key, which this code holds outside the provider chain."
+        )
+        return summary, NEW_KEY_RUNTIME, DELETE_NEW_KEY
     operation = origin.issuer.operation if origin.issuer is not None else "STS"
     summary = (
         f"{where} writes the {parts_phrase(leaks)} of the temporary credentials {origin.label} returned "
