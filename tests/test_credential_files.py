@@ -283,6 +283,10 @@ def test_other_files_are_not_read_as_dockerfiles(kind: str, path: str) -> None:
         'from pathlib import Path\nPath("/tmp/creds").replace(Path.home() / ".aws" / "credentials")',
         'import os\nopen(os.environ["AWS_SHARED_CREDENTIALS_FILE"], "w")',
         'import os\nopen(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"), "w")',
+        "import os\nopen('%s/.aws/credentials' % (os.path.expanduser('~'),), 'w')",
+        "import os\nopen('%s/%s/credentials' % (os.environ['HOME'], '.aws'), 'a')",
+        "import os\nopen('{}/.aws/credentials'.format(os.path.expanduser('~')), 'w')",
+        "from pathlib import Path\nopen('{home}/.aws/{0}'.format('credentials', home=Path.home()), 'w')",
     ],
 )
 def test_writing_the_shared_credentials_file_is_a_warning(code: str) -> None:
@@ -356,6 +360,10 @@ def test_the_variable_names_the_file_in_the_message() -> None:
             'path.write_text("")'
         ),
         'import os\nopen(os.environ["AWS_CONFIG_FILE"], "w")',
+        "open('%s/.aws/credentials' % ('/srv/fixtures',), 'w')",
+        "import os\nopen('%d/.aws/credentials' % (os.getpid(),), 'w')",
+        "import os\nopen('{0.home}/.aws/credentials'.format(os), 'w')",
+        "import os\nopen('%(home)s/.aws/credentials' % {'home': os.path.expanduser('~')}, 'w')",
     ],
 )
 def test_not_flagged_in_python(code: str) -> None:

@@ -467,6 +467,19 @@ def test_constants_f_strings_bytes_methods_and_environment_defaults() -> None:
     assert lines(code) == [(6, "CL509"), (7, "CL509"), (17, "CL509")]
 
 
+def test_key_derived_through_format_and_percent() -> None:
+    code = f"""
+    import hashlib
+    import hmac
+
+    SECRET = "{SECRET}"
+    a = hmac.new("AWS4{{}}".format(SECRET).encode(), b"20240521", hashlib.sha256)
+    b = hmac.new(("AWS4%s" % "{SECRET[::-1]}").encode(), b"20240521", hashlib.sha256)
+    c = hmac.new("AWS4{{0}}{{1}}".format(SECRET, "x").encode(), b"20240521", hashlib.sha256)
+    """
+    assert lines(code) == [(5, "CL509"), (7, "CL509")]
+
+
 def test_environment_secrets_algorithm_names_and_documentation_keys_are_not_flagged() -> None:
     code = """
     import hashlib

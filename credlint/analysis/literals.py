@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -172,3 +174,74 @@ def int_value(
 def int_parameter_default(owner: cst.MetadataDependent, name: cst.Name, depth: int = 0) -> Optional[int]:
     default = parameter_default(owner, name)
     return int_value(owner, default, depth + 1) if default is not None else None
+
+
+# A value no folding knows: `...`, written nowhere, so nothing reads its position or scope.
+UNKNOWN_VALUE = cst.Ellipsis()
+# ref. Python docs, printf-style String Formatting, and Format String Syntax: the placeholders.
+_PRINTF_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d*))?[a-zA-Z%]")
+_FORMAT_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def template_pieces(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[list[StringPiece]]:
+    """The pieces of `template % values` or `template.format(...)` with a template written in the
+    module: its text, and each placeholder as the value it takes, written as is (`%s`, `{}`, `{0}`,
+    `{name}`), with its text when it folds to one; one whose value is not known so (a width, an
+    attribute, a missing value) is UNKNOWN_VALUE. None for any other expression."""
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Modulo):
+        template_node, right = expr.left, expr.right
+        values = [element.value for element in right.elements] if isinstance(right, cst.Tuple) else [right]
+        pattern, take = _PRINTF_PLACEHOLDER, _printf_value(values)
+    elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "format":
+        template_node = expr.func.value
+        pattern, take = _FORMAT_PLACEHOLDER, _format_value(expr)
+    else:
+        return None
+    template = fold_string(owner, template_node)
+    if template is None:
+        return None
+    pieces: list[StringPiece] = []
+    written = 0
+    for match in pattern.finditer(template):
+        pieces.append(StringPiece(template[written : match.start()], template_node, False))
+        value = take(match)
+        if isinstance(value, str):
+            pieces.append(StringPiece(value, template_node, False))
+        elif value is not None:
+            text = fold_string(owner, value)
+            pieces.append(StringPiece(text, value, text is not None and not is_string_expression(value)))
+        else:
+            pieces.append(StringPiece(None, UNKNOWN_VALUE, False))
+        written = match.end()
+    pieces.append(StringPiece(template[written:], template_node, False))
+    return [piece for piece in pieces if piece.text != ""]
+
+
+def _printf_value(values: list[cst.BaseExpression]) -> Callable[[re.Match[str]], Union[str, cst.BaseExpression, None]]:
+    remaining = iter(values)
+
+    def take(match: re.Match[str]) -> Union[str, cst.BaseExpression, None]:
+        placeholder = match[0]
+        if placeholder == "%%":
+            return "%"
+        value = next(remaining, None) if not placeholder.startswith("%(") and "*" not in placeholder else None
+        return value if placeholder in ("%s", "%r") else None
+
+    return take
+
+
+def _format_value(call: cst.Call) -> Callable[[re.Match[str]], Union[str, cst.BaseExpression, None]]:
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+    counter = iter(range(len(positional) + 1))
+
+    def take(match: re.Match[str]) -> Union[str, cst.BaseExpression, None]:
+        if match[1] is None:
+            return match[0][0]  # `{{` or `}}`
+        field = match[1]
+        if field == "" or field.isdigit():
+            index = int(field) if field else next(counter, len(positional))
+            return positional[index] if index < len(positional) else None
+        return keywords.get(field) if field.isidentifier() else None  # `{0.name}`, `{:>8}`: not the value as is
+
+    return take

@@ -10,7 +10,7 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, qualified_names
-from credlint.analysis.literals import fold_string, string_pieces
+from credlint.analysis.literals import StringPiece, fold_string, string_pieces, template_pieces
 from credlint.checks.credential_files.chain_files import components
 
 # Where a path starts.
@@ -85,7 +85,10 @@ def path_values(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: i
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) or (
         isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add)
     ):
-        return [_string_path(owner, expr, depth)]
+        return [_string_path(owner, string_pieces(owner, expr), depth)]
+    formatted = template_pieces(owner, expr)
+    if formatted is not None:
+        return [_string_path(owner, formatted, depth)]
     if isinstance(expr, cst.Name):
         return _capped(
             [found for value in bound_values(owner, expr) for found in _value_paths(owner, value, depth + 1)]
@@ -108,10 +111,9 @@ def _value_paths(owner: cst.MetadataDependent, value: Optional[cst.BaseExpressio
     return [None] if value is None else path_values(owner, value, depth)
 
 
-def _string_path(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int) -> Optional[PathValue]:
+def _string_path(owner: cst.MetadataDependent, pieces: Optional[list[StringPiece]], depth: int) -> Optional[PathValue]:
     """A string's path; an unknown part starts it afresh, unless it is a path the code builds first
-    (`f"{Path.home()}/.aws/credentials"`, `str(home) + "/.aws/credentials"`)."""
-    pieces = string_pieces(owner, expr)
+    (`f"{Path.home()}/.aws/credentials"`, `"%s/.aws/credentials" % home`)."""
     if not pieces:
         return None
     start: Optional[PathValue] = None

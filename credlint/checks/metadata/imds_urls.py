@@ -9,7 +9,13 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
-from credlint.analysis.literals import is_string_expression, literal_sources, string_pieces
+from credlint.analysis.literals import (
+    UNKNOWN_VALUE,
+    is_string_expression,
+    literal_sources,
+    string_pieces,
+    template_pieces,
+)
 
 UNKNOWN = "\0"  # a part of a URL the code computes at runtime
 SHOWN_UNKNOWN = "{...}"
@@ -28,9 +34,6 @@ _TOKEN_PATH = re.compile(r"^/*[^/]*/api/token\b")
 # ref. aws-chain-reference.md section 5: `latest/meta-data/iam/security-credentials/` gives the
 # role name, and `.../<role>` its AccessKeyId, SecretAccessKey, Token and Expiration.
 _ROLE_CREDENTIALS_PATH = re.compile(r"meta-data/+iam/+security-credentials")
-# str.format fields and printf conversions: the values they take are folded when they can be.
-_FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
-_PRINTF_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfx]")
 URL_JOINERS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
 
 
@@ -103,12 +106,15 @@ def url_text(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int 
             folded = url_text(owner, value, depth + 1)
             if folded is not None:
                 return folded
+    formatted = template_pieces(owner, expr)
+    if formatted is not None:
+        return "".join(
+            piece.text if piece.text is not None else _piece_text(owner, piece.node, depth) for piece in formatted
+        )
     if isinstance(expr, cst.Call):
         folded = _called_text(owner, expr, depth)
         if folded is not None:
             return folded
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Modulo):
-        return _printf_text(owner, expr, depth)
     return _single_literal(owner, expr)
 
 
@@ -116,58 +122,18 @@ def _piece_text(owner: cst.MetadataDependent, node: cst.CSTNode, depth: int) -> 
     inner = node.expression if isinstance(node, cst.FormattedStringExpression) else node
     if isinstance(node, cst.FormattedStringExpression) and (node.format_spec or node.conversion):
         return UNKNOWN
-    if not isinstance(inner, cst.BaseExpression):
+    if not isinstance(inner, cst.BaseExpression) or inner is UNKNOWN_VALUE:
         return UNKNOWN
     folded = url_text(owner, inner, depth + 1)
     return folded if folded is not None else UNKNOWN
 
 
 def _called_text(owner: cst.MetadataDependent, call: cst.Call, depth: int) -> Optional[str]:
-    func = call.func
-    template_expr = func.value if isinstance(func, cst.Attribute) and func.attr.value == "format" else None
-    if template_expr is not None and (is_string_expression(template_expr) or isinstance(template_expr, cst.Name)):
-        template = url_text(owner, template_expr, depth + 1)
-        return _format_text(owner, template, call, depth) if template is not None else None
-    if qualified_names(owner, func) & URL_JOINERS and len(call.args) >= 2:
+    if qualified_names(owner, call.func) & URL_JOINERS and len(call.args) >= 2:
         base = url_text(owner, call.args[0].value, depth + 1)
         reference = url_text(owner, call.args[1].value, depth + 1)
         return join_url(base, reference) if base is not None and reference is not None else None
     return None
-
-
-def _format_text(owner: cst.MetadataDependent, template: str, call: cst.Call, depth: int) -> str:
-    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-    keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
-    counter = iter(range(len(positional) + 1))
-
-    def field(match: re.Match[str]) -> str:
-        name = re.split(r"[.\[!:]", match[1], maxsplit=1)[0]
-        if name != match[1]:  # an attribute, an index or a conversion of the value
-            return UNKNOWN
-        value = keywords.get(name) if name and not name.isdigit() else None
-        if name == "" or name.isdigit():
-            index = int(name) if name else next(counter, len(positional))
-            value = positional[index] if index < len(positional) else None
-        folded = url_text(owner, value, depth + 1) if value is not None else None
-        return folded if folded is not None else UNKNOWN
-
-    return _FORMAT_FIELD.sub(field, template)
-
-
-def _printf_text(owner: cst.MetadataDependent, expr: cst.BinaryOperation, depth: int) -> Optional[str]:
-    template = url_text(owner, expr.left, depth + 1) if is_string_expression(expr.left) else None
-    if template is None:
-        return None
-    right = expr.right
-    values = [element.value for element in right.elements] if isinstance(right, cst.Tuple) else [right]
-    remaining = iter(values)
-
-    def conversion(match: re.Match[str]) -> str:
-        value = next(remaining, None) if not match[0].startswith("%(") else None
-        folded = url_text(owner, value, depth + 1) if value is not None and match[0].endswith("s") else None
-        return folded if folded is not None else UNKNOWN
-
-    return _PRINTF_CONVERSION.sub(conversion, template)
 
 
 def _single_literal(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[str]:

@@ -66,19 +66,28 @@ def may_hold_presigned_url(probe: FileProbe) -> bool:
 
 
 def may_derive_sigv4_key(probe: FileProbe) -> bool:
-    """A string or bytes literal that is exactly "AWS4", or an f-string that starts with it; and a
-    string that may hold a secret access key (not the documentation's), which CL509 needs too."""
+    """A string or bytes literal that is "AWS4" or a template of it ("AWS4{}"), or an f-string that
+    starts with it; and a string that may hold a secret access key (not the documentation's), which
+    CL509 needs too."""
     if probe.tree is None:
         return True
-    derives = any(
-        constant.value in (SIGV4_KEY_PREFIX, SIGV4_KEY_PREFIX.encode()) for constant in probe.nodes(ast.Constant)
-    )
+    derives = any(_is_key_prefix(constant.value) for constant in probe.nodes(ast.Constant))
     derives = derives or any(
         isinstance(first, ast.Constant) and first.value == SIGV4_KEY_PREFIX
         for joined in probe.nodes(ast.JoinedStr)
         for first in joined.values[:1]
     )
     return derives and bool(probe.once(lines_of_secret_keys))
+
+
+# "AWS4" alone, or as a template of the secret: "AWS4{}", "AWS4{0}", "AWS4%s".
+_KEY_PREFIX_TEMPLATE = re.compile(r"AWS4(?:\{\d*\}|%s)?")
+
+
+def _is_key_prefix(value: object) -> bool:
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return isinstance(value, str) and _KEY_PREFIX_TEMPLATE.fullmatch(value) is not None
 
 
 def lines_of_secret_keys(probe: FileProbe) -> frozenset[int]:

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, bindings_of
-from credlint.analysis.literals import fold_string, literal_sources
+from credlint.analysis.literals import UNKNOWN_VALUE, fold_string, literal_sources, template_pieces
 from credlint.chain import CREDENTIAL_CHAIN, STATUS_NEVER_CONSULTED, STATUS_THIS_CODE, ChainStep, Explanation
 from credlint.checks.signing.candidates import SIGV4_KEY_PREFIX
 from credlint.checks.signing.literal_spans import span_in_literal
@@ -69,10 +69,21 @@ class HandRolledSigv4(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(node)
+        self._note_template(node)
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if isinstance(node.operator, cst.Add) and fold_string(self, node.left) == SIGV4_KEY_PREFIX:
             self._derivations.append((_unencoded(node.right), node))
+        self._note_template(node)
+
+    def _note_template(self, node: cst.BaseExpression) -> None:
+        """`"AWS4{}".format(secret)`, `"AWS4%s" % secret`."""
+        pieces = template_pieces(self, node)
+        if pieces is None or len(pieces) != 2 or pieces[0].text != SIGV4_KEY_PREFIX:
+            return
+        secret = pieces[1].node
+        if secret is not UNKNOWN_VALUE and isinstance(secret, cst.BaseExpression):
+            self._derivations.append((_unencoded(secret), node))
 
     def visit_FormattedString(self, node: cst.FormattedString) -> None:
         parts = node.parts
