@@ -8,6 +8,7 @@ from typing import Optional
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+from libcst.metadata import QualifiedNameSource
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.binding_table import BindingTableProvider
@@ -48,6 +49,19 @@ def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]
     """The dotted names node may refer to, with import aliases undone (`b3.client` -> `boto3.client`)."""
     scope = scope_of(owner, node)
     return {qualified.name for qualified in scope.qualified_names_for(node)} if scope is not None else set()
+
+
+def imported_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
+    """The dotted names node refers to through an import or a builtin; a local `os = Settings()` or
+    `print = log` is something else (qualified_names keeps local names too)."""
+    scope = scope_of(owner, node)
+    if scope is None:
+        return set()
+    return {
+        qualified.name
+        for qualified in scope.qualified_names_for(node)
+        if qualified.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
+    }
 
 
 def bound_values(owner: cst.MetadataDependent, name: cst.Name) -> Iterator[Optional[cst.BaseExpression]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching
@@ -18,14 +19,7 @@ _STS_ARGUMENTS = re.compile(rb"TokenCode|DurationSeconds")
 
 def may_pass_partial_credentials(probe: FileProbe) -> bool:
     """A call given a credential argument by keyword, or a dict literal holding one (for `**`)."""
-    if probe.tree is None:
-        return True
-    by_keyword = any(keyword.arg in CREDENTIAL_KEYWORDS for call in probe.nodes(ast.Call) for keyword in call.keywords)
-    return by_keyword or any(
-        isinstance(key, ast.Constant) and key.value in CREDENTIAL_KEYWORDS
-        for literal in probe.nodes(ast.Dict)
-        for key in literal.keys
-    )
+    return probe.tree is None or _given_by_name(probe, CREDENTIAL_KEYWORDS, lambda value: True)
 
 
 def lines_of_credential_arguments(probe: FileProbe) -> frozenset[int]:
@@ -101,13 +95,17 @@ def may_pass_literal_sts_arguments(probe: FileProbe) -> bool:
     def written(value: ast.expr) -> bool:
         return isinstance(value, _WRITTEN_VALUES) or (isinstance(value, ast.Name) and value.id in literal_names)
 
+    return _given_by_name(probe, _STS_KEYWORDS, written)
+
+
+def _given_by_name(probe: FileProbe, names: frozenset[str], accepts: Callable[[ast.expr], bool]) -> bool:
+    """A keyword argument of one of the names whose value accepts takes, or a dict literal with one
+    of them as a key (spread with `**` later)."""
     by_keyword = any(
-        keyword.arg in _STS_KEYWORDS and written(keyword.value)
-        for call in probe.nodes(ast.Call)
-        for keyword in call.keywords
+        keyword.arg in names and accepts(keyword.value) for call in probe.nodes(ast.Call) for keyword in call.keywords
     )
     return by_keyword or any(
-        isinstance(key, ast.Constant) and key.value in _STS_KEYWORDS
+        isinstance(key, ast.Constant) and key.value in names
         for literal in probe.nodes(ast.Dict)
         for key in literal.keys
     )

@@ -20,6 +20,7 @@ from credlint.analysis.credential_slots import (
     literals_in_slots,
 )
 from credlint.analysis.key_ids import key_id_note
+from credlint.analysis.literal_spans import text_span
 from credlint.analysis.literals import StringPiece, literal_sources
 from credlint.analysis.sdk import CLIENT, RESOURCE, SESSION, SdkCall
 from credlint.chain import (
@@ -31,7 +32,7 @@ from credlint.chain import (
     Explanation,
     credential_steps,
 )
-from credlint.checks.credentials.string_roots import node_for_span, text_span
+from credlint.checks.credentials.string_roots import node_for_span
 from credlint.finding import REMOVE_CREDENTIAL_ARGUMENTS, REMOVE_CREDENTIALS_DESCRIPTION, UNSAFE, Fix
 from credlint.rule import Rule
 from credlint.secrets import find_access_key_ids, is_documentation_example

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from credlint.analysis.literals import StringPiece, is_string_expression, string_pieces
-from credlint.finding import Span
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
@@ -68,21 +66,6 @@ class StringRootRule(Rule):
 
     def visit_Comment(self, node: cst.Comment) -> None:
         self.check_comment(node)
-
-
-def text_span(rule: Rule, node: cst.CSTNode, text: str) -> Optional[Span]:
-    """Where text is written inside a plain string literal or a comment, so a key in the middle
-    of a docstring is reported on its own line; None when escapes hide it from the source."""
-    if not isinstance(node, (cst.SimpleString, cst.Comment)):
-        return None
-    offset = node.value.find(text)
-    if offset < 0:
-        return None
-    start = rule.get_metadata(PositionProvider, node).start
-    newlines = node.value.count("\n", 0, offset)
-    line_start = node.value.rfind("\n", 0, offset) + 1
-    column = (start.column + offset if newlines == 0 else offset - line_start) + 1
-    return Span(start.line + newlines, column, start.line + newlines, column + len(text))
 
 
 def node_for_span(root: cst.BaseExpression, pieces: list[StringPiece], start: int, end: int) -> Optional[cst.CSTNode]:

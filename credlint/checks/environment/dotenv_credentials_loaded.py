@@ -12,7 +12,7 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, single_bound_value
+from credlint.analysis.bindings import BINDING_PROVIDERS, imported_names, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.platforms import PLATFORM_ANY, PLATFORM_CONTAINER
 from credlint.analysis.sdk import CallArguments, call_arguments
@@ -28,7 +28,6 @@ from credlint.checks.environment.env_reads import (
     DJANGO_ENVIRON_CLASSES,
     ENVIRONS_CLASSES,
     instance_of,
-    qualified_names,
 )
 from credlint.checks.environment.shadowing import FIX_BY_PLATFORM, ROTATE, env_explanation
 from credlint.rule import Rule
@@ -147,7 +146,7 @@ class DotenvCredentialsLoaded(Rule):
         if not self._credentials:
             return
         func = node.func
-        names = qualified_names(self, func)
+        names = imported_names(self, func)
         if names & LOAD_DOTENV:
             self._check(node, LOAD_DOTENV_LOADER)
         elif names & DOTENV_VALUES:
@@ -292,7 +291,7 @@ def _walk_up(parts: Sequence[str]) -> list[str]:
 
 def _read_env_loader(owner: cst.MetadataDependent, expr: cst.BaseExpression) -> Optional[_Loader]:
     """Whose read_env `expr.read_env(...)` calls: environs' or django-environ's Env, the class or an instance."""
-    names = qualified_names(owner, expr)
+    names = imported_names(owner, expr)
     if names & (ENVIRONS_CLASSES | ENVIRONS_INSTANCES) or instance_of(owner, expr, ENVIRONS_CLASSES):
         return ENVIRONS_LOADER
     if names & DJANGO_ENVIRON_CLASSES or instance_of(owner, expr, DJANGO_ENVIRON_CLASSES):
@@ -327,7 +326,7 @@ def _find_dotenv_call(owner: cst.MetadataDependent, expr: cst.BaseExpression) ->
     if isinstance(expr, cst.Name):
         value = single_bound_value(owner, expr)
         expr = value if value is not None else expr
-    if isinstance(expr, cst.Call) and qualified_names(owner, expr.func) & FIND_DOTENV:
+    if isinstance(expr, cst.Call) and imported_names(owner, expr.func) & FIND_DOTENV:
         return expr
     return None
 

@@ -8,9 +8,8 @@ from typing import Optional
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, single_bound_value
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, imported_names, single_bound_value
 from credlint.analysis.literals import fold_string
-from credlint.checks.environment.env_reads import qualified_names
 
 # ref. django-environ environ.py: Path(start='', *paths, is_file=False), `path - n`, `path(...)`, `path.path(...)`.
 DJANGO_ENVIRON_PATH = frozenset({"environ.Path", "environ.environ.Path"})
@@ -102,7 +101,7 @@ def fold_path(owner: cst.MetadataDependent, expr: cst.BaseExpression, depth: int
 
 def _called_path(owner: cst.MetadataDependent, call: cst.Call, depth: int) -> Optional[FoldedPath]:
     func = call.func
-    names = qualified_names(owner, func)
+    names = imported_names(owner, func)
     args = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
     if names & DJANGO_ENVIRON_PATH:
         return _django_environ_path(owner, call, args, depth)

@@ -15,9 +15,8 @@ from types import MappingProxyType
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import bindings_of, imported_name, scope_of, single_bound_value
+from credlint.analysis.bindings import bindings_of, imported_name, imported_names, single_bound_value
 from credlint.analysis.literals import fold_string, simple_string_text
 from credlint.checks.environment.attribute_values import ModuleAttributes, SettingsField
 from credlint.checks.environment.helper_functions import helper_function, parameters_given, returned_values
@@ -66,19 +65,6 @@ DELIBERATE_CREDENTIAL_METHODS = frozenset(
 MAX_FOLLOW_DEPTH = 10
 _NOTHING_GIVEN: Mapping[cst.Param, cst.BaseExpression] = MappingProxyType({})
 _NO_IMPORTED_READS: Mapping[str, ImportedEnvRead] = MappingProxyType({})
-
-
-def qualified_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
-    """The dotted names node refers to through an import or a builtin; a local `os = Settings()`
-    is not the os module (bindings.qualified_names keeps local names too)."""
-    scope = scope_of(owner, node)
-    if scope is None:
-        return set()
-    return {
-        qualified.name
-        for qualified in scope.qualified_names_for(node)
-        if qualified.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
-    }
 
 
 @dataclass(frozen=True)
@@ -131,7 +117,7 @@ def env_read(
     if not isinstance(expr, cst.Call):
         return None
     func = expr.func
-    names = qualified_names(owner, func)
+    names = imported_names(owner, func)
     if names & ENV_GETTERS:
         return _getter_read(owner, expr, SOURCE_ENVIRONMENT, given)
     if isinstance(func, cst.Attribute) and func.attr.value == "get":
@@ -153,16 +139,16 @@ def env_mapping_source(owner: cst.MetadataDependent, expr: cst.BaseExpression, d
     dict, or `{**dotenv_values(...), **os.environ}` as python-dotenv's documentation combines them."""
     if depth > MAX_FOLLOW_DEPTH:
         return None
-    if qualified_names(owner, expr) & ENVIRON_MAPPINGS:
+    if imported_names(owner, expr) & ENVIRON_MAPPINGS:
         return SOURCE_ENVIRONMENT
     if isinstance(expr, cst.Name):
         value = single_bound_value(owner, expr)
         return env_mapping_source(owner, value, depth + 1) if value is not None else None
     if isinstance(expr, cst.Call):
         func = expr.func
-        if qualified_names(owner, func) & DOTENV_VALUES:
+        if imported_names(owner, func) & DOTENV_VALUES:
             return SOURCE_DOTENV_FILE
-        if qualified_names(owner, func) & {"builtins.dict", "dict"} and len(expr.args) == 1:
+        if imported_names(owner, func) & {"builtins.dict", "dict"} and len(expr.args) == 1:
             return env_mapping_source(owner, expr.args[0].value, depth + 1)
         if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not expr.args:
             return env_mapping_source(owner, func.value, depth + 1)
@@ -183,7 +169,7 @@ def env_mapping_source(owner: cst.MetadataDependent, expr: cst.BaseExpression, d
 def instance_of(owner: cst.MetadataDependent, expr: cst.BaseExpression, classes: frozenset[str]) -> bool:
     """expr is a name bound once to a call of one of classes: `config = AutoConfig(...)`, `env = Env()`."""
     value = single_bound_value(owner, expr) if isinstance(expr, cst.Name) else expr
-    return isinstance(value, cst.Call) and bool(qualified_names(owner, value.func) & classes)
+    return isinstance(value, cst.Call) and bool(imported_names(owner, value.func) & classes)
 
 
 def _getter_read(
@@ -333,7 +319,7 @@ class _ValueWalker:
 
     def _walk_call(self, call: cst.Call, given: Mapping[cst.Param, cst.BaseExpression], depth: int) -> None:
         func = call.func
-        if qualified_names(self.owner, func) & _PASS_THROUGH_FUNCTIONS:
+        if imported_names(self.owner, func) & _PASS_THROUGH_FUNCTIONS:
             if call.args:
                 self.walk(call.args[0].value, given, depth + 1)
         elif isinstance(func, cst.Attribute):
@@ -392,7 +378,7 @@ class _ValueWalker:
             func = value.func
             if isinstance(func, cst.Attribute) and func.attr.value in _PASS_THROUGH_METHODS:
                 value = func.value
-            elif value.args and qualified_names(self.owner, func) & _PASS_THROUGH_FUNCTIONS:
+            elif value.args and imported_names(self.owner, func) & _PASS_THROUGH_FUNCTIONS:
                 value = value.args[0].value
             else:
                 return False

@@ -17,12 +17,12 @@ from typing import Optional, TypeVar
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, single_bound_value
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bindings_of, imported_names, single_bound_value
 from credlint.analysis.literals import fold_string
 from credlint.analysis.name_scopes import Binding
 from credlint.analysis.sdk import CLIENT, DEFAULT_SESSION, SESSION, classify_call
 from credlint.chain import ACCESS_KEY_ID, CREDENTIAL_VARIABLES, SECRET_ACCESS_KEY, SESSION_TOKEN
-from credlint.checks.exposure.sinks import imported_names, written
+from credlint.checks.exposure.sinks import written
 
 WHOLE = "whole"  # every part at once: a frozen credentials tuple, an STS Credentials dict or response
 CHAIN, ENVIRONMENT, ISSUED = "chain", "environment", "issued"

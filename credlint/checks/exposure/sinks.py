@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
-from libcst.metadata import QualifiedNameSource
 
-from credlint.analysis.bindings import bound_values, scope_of
+from credlint.analysis.bindings import bound_values, imported_names
 
 # ref. Python docs, logging: Logger.debug/info/warning/warn/error/exception/critical/fatal/log;
 # structlog's BoundLogger.msg; loguru's logger has the same level methods.
@@ -61,19 +60,6 @@ class Sink:
     label: str  # how messages name it: "print()", "logger.info()", "sys.stdout.write()"
     values: tuple[cst.BaseExpression, ...]  # the expressions it writes, in source order
     console: bool  # stdout or stderr, where the output may be meant for another program
-
-
-def imported_names(owner: cst.MetadataDependent, node: cst.CSTNode) -> set[str]:
-    """The dotted names node refers to through an import or a builtin; a local `print` or `logging`
-    is something else."""
-    scope = scope_of(owner, node)
-    if scope is None:
-        return set()
-    return {
-        qualified.name
-        for qualified in scope.qualified_names_for(node)
-        if qualified.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
-    }
 
 
 def written(node: cst.CSTNode, limit: int = 40) -> str:

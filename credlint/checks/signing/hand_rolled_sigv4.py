@@ -9,10 +9,10 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, bindings_of
+from credlint.analysis.literal_spans import text_span
 from credlint.analysis.literals import UNKNOWN_VALUE, fold_string, literal_sources, template_pieces
 from credlint.chain import CREDENTIAL_CHAIN, STATUS_NEVER_CONSULTED, STATUS_THIS_CODE, ChainStep, Explanation
 from credlint.checks.signing.candidates import SIGV4_KEY_PREFIX
-from credlint.checks.signing.literal_spans import span_in_literal
 from credlint.rule import Rule
 from credlint.secrets import is_documentation_example, looks_like_secret_access_key
 from credlint.settings import FileContext
@@ -104,7 +104,7 @@ class HandRolledSigv4(Rule):
                     continue
                 reported.add(written)
                 line = self.line_of(derivation)
-                span = span_in_literal(self, written, text)
+                span = text_span(self, written, text)
                 self.report(
                     written,
                     f"Secret access key written in the code and used to derive a SigV4 signing key on line {line}",

@@ -8,8 +8,8 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS
+from credlint.analysis.literal_spans import text_span
 from credlint.analysis.literals import StringPiece, is_string_expression, string_pieces
-from credlint.checks.signing.literal_spans import span_in_literal
 from credlint.checks.signing.presigned_explanation import presigned_explanation, presigned_message
 from credlint.checks.signing.presigned_urls import PresignedUrl, find_presigned_urls
 from credlint.finding import Span
@@ -95,6 +95,6 @@ class PresignedUrlInCode(Rule):
             if offset <= url.start < offset + length:
                 if piece.borrowed:
                     return None
-                return span_in_literal(self, piece.node, text[url.start : min(url.end, offset + length)])
+                return text_span(self, piece.node, text[url.start : min(url.end, offset + length)])
             offset += length
         return None
