@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.chain import Explanation
 from credlint.finding import Finding, Fix, Severity, Span, make_finding
 from credlint.settings import FileContext
@@ -28,6 +29,8 @@ class Rule(MethodsByClass):
     info: ClassVar[RuleInfo]
 
     METADATA_DEPENDENCIES: ClassVar[Sequence[ProviderT]] = (PositionProvider,)
+    # What code does rather than a secret it holds: tests do it on purpose, against mocks (test-policy).
+    FOLLOWS_TEST_POLICY: ClassVar[bool] = False
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -61,7 +64,11 @@ class Rule(MethodsByClass):
         fix: Optional[Fix] = None,
     ) -> None:
         """Record a finding at node (or a span inside it). A secret is redacted and hashed here and
-        then dropped."""
+        then dropped. A rule that FOLLOWS_TEST_POLICY reports test files' findings as it says."""
+        if self.FOLLOWS_TEST_POLICY:
+            severity = stand_in_severity(severity or self.info.severity, self.context.settings)
+            if severity is None:
+                return
         self.findings.append(
             make_finding(
                 self.info,

@@ -458,3 +458,37 @@ def test_installed_cli_reports_both_rules(tmp_path) -> None:
     assert found == [(7, "CL504", "imds-v1"), (11, "CL511", "instance-credentials-read-by-hand")]
     assert document["findings"][0]["explanation"]["chain"] == "credential"
     assert result.returncode != 0
+
+
+BEHAVIOUR_IN_A_TEST = """\
+import boto3
+import requests
+from botocore.config import Config
+
+def test_reads_metadata_by_hand(mocked_imds):
+    zone = requests.get("http://169.254.169.254/latest/meta-data/placement/availability-zone").text
+    role = requests.get("http://169.254.169.254/latest/meta-data/iam/security-credentials/").text
+    s3 = boto3.client("s3", region_name="eu-west-1", config=Config(signature_version="s3"))
+    print(boto3.Session().get_credentials().secret_key)
+"""
+
+
+CODES = ["CL504", "CL511", "CL506", "CL508"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("info", [(code, "info") for code in CODES]),
+        ("ignore", []),
+        ("report", list(zip(CODES, ["warning", "warning", "warning", "error"]))),
+    ],
+)
+def test_what_tests_do_on_purpose_follows_test_policy(tmp_path, policy: str, expected: list[tuple[str, str]]) -> None:
+    """IMDS requests, SigV2 and logged credentials in a test run against mocks: test-policy decides."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_instance.py").write_text(BEHAVIOUR_IN_A_TEST)
+    (tmp_path / "pyproject.toml").write_text(f'[tool.credlint]\ntest-policy = "{policy}"\n')
+    result = run_cli(["check", "--format", "json", "--select", "CL504,CL506,CL508,CL511", "tests"], tmp_path)
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["severity"]) for f in found] == expected

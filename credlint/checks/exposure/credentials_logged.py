@@ -33,6 +33,7 @@ class CredentialsLogged(Rule):
     """A secret key or session token in a log is a leaked credential: logs are shipped and kept."""
 
     METADATA_DEPENDENCIES = (PositionProvider, *BINDING_PROVIDERS)
+    FOLLOWS_TEST_POLICY = True
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)

@@ -9,6 +9,8 @@ from credlint.checks.metadata.metadata_requests import SENDS_NO_TOKEN, MetadataR
 class ImdsV1(MetadataRequestRule):
     """IMDSv1 requests fail on instances that require IMDSv2; botocore asks for a token first."""
 
+    FOLLOWS_TEST_POLICY = True
+
     def report_requests(self, requests: list[MetadataRequest]) -> None:
         if self.fetches_token:
             return

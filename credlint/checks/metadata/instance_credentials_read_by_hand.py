@@ -21,6 +21,8 @@ _EXPLICIT_KINDS = (CLIENT, RESOURCE, CREDENTIALS)
 class InstanceCredentialsReadByHand(MetadataRequestRule):
     """Role keys fetched by hand skip the chain's iam-role link, its IMDSv2 token and its refresh."""
 
+    FOLLOWS_TEST_POLICY = True
+
     def report_requests(self, requests: list[MetadataRequest]) -> None:
         reads = [found for found in requests if found.url.reads_role_credentials]
         if not reads:

@@ -40,6 +40,7 @@ class Sigv2Signature(Rule):
     with it only when code asks. Reported where a client that talks to AWS uses such a Config."""
 
     METADATA_DEPENDENCIES = (PositionProvider, *BINDING_PROVIDERS)
+    FOLLOWS_TEST_POLICY = True
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
