@@ -352,7 +352,9 @@ def test_presigned_explanation_gives_scope_and_lifetime() -> None:
     explanation = finding.explanation
     assert explanation.chain == "signing" and explanation.steps == ()
     assert "credential scope eu-west-1/s3" in explanation.runtime
-    assert "signed 2024-05-21 10:15 UTC, valid until 2024-05-28 10:15 UTC" in explanation.runtime
+    assert "signed 2024-05-21 10:15 UTC, valid until 2024-05-28 10:15 UTC. After that time S3 refuses it" in (
+        explanation.runtime
+    )
     assert "long-term access key" in explanation.runtime
     assert "deactivating the access key" in explanation.fix and "generate_presigned_url" in explanation.fix
 

@@ -21,6 +21,11 @@ _USE = (
     "principal that owns the key"
 )
 _UNREAD_EXPIRY = ", until it expires (its expiry is not written in a form credlint reads)."
+# A URL past its time is refused, but what it names stays readable in the source.
+_AFTER_EXPIRY = (
+    " After that time S3 refuses it; the key id, the bucket and the object it names stay readable here, "
+    "so check that date against today before deciding how urgent the fix is."
+)
 # ref. AWS S3 API reference, SigV4 query parameters: X-Amz-Expires is at most 604800 s (7 days).
 _SIGV4_CAP = " A SigV4 URL lives at most 7 days after X-Amz-Date."
 # ref. re:Post announcement of 2019-06-14: new buckets created after June 24, 2020 refuse SigV2.
@@ -67,9 +72,9 @@ def _lifetime(url: PresignedUrl) -> str:
     if url.expires_at is None:
         return scope + _UNREAD_EXPIRY
     if url.version == SIGV2:
-        return f", until its Expires time, {_when(url.expires_at)}.{_SIGV2_BUCKETS}"
+        return f", until its Expires time, {_when(url.expires_at)}.{_AFTER_EXPIRY}{_SIGV2_BUCKETS}"
     signed = f"signed {_when(url.signed_at)}, " if url.signed_at else ""
-    return f"{scope}: {signed}valid until {_when(url.expires_at)}.{_SIGV4_CAP}"
+    return f"{scope}: {signed}valid until {_when(url.expires_at)}.{_AFTER_EXPIRY}{_SIGV4_CAP}"
 
 
 def _when(moment: Optional[datetime]) -> str:
