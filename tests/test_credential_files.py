@@ -78,6 +78,40 @@ def test_copying_a_credential_file_into_the_image_is_an_error(instruction: str) 
     assert lines(docker(f"FROM python:3.12-slim\n{instruction}\n")) == [(2, "error")]
 
 
+@pytest.mark.parametrize(
+    "instructions",
+    [
+        "RUN aws configure set aws_access_key_id $AWS_ACCESS_KEY_ID",
+        'RUN aws configure set default.aws_secret_access_key "$AWS_SECRET_ACCESS_KEY"',
+        "RUN aws configure set --profile ci profile.ci.aws_session_token $TOKEN",
+        "RUN printf '[default]\\naws_access_key_id=%s\\n' \"$KEY\" > /root/.aws/credentials",
+        'RUN echo "$CREDENTIALS" | tee -a ~/.aws/credentials',
+        "WORKDIR /root/.aws\nCOPY credentials .",
+        "WORKDIR /root\nCOPY keys/ .aws/",
+    ],
+)
+def test_writing_the_credentials_file_into_a_layer_is_an_error(instructions: str) -> None:
+    found = docker(f"FROM python:3.12-slim\nARG KEY\n{instructions}\n")
+    assert lines(found) == [(instructions.count("\n") + 3, "error")]
+
+
+def test_a_run_that_writes_the_file_names_the_command_and_the_layer() -> None:
+    [finding] = docker(
+        """\
+        FROM python:3.12-slim
+        RUN pip install awscli && \\
+            aws configure set aws_access_key_id "$KEY" && \\
+            aws configure set region eu-west-1
+        """
+    )
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (3, 23, 40)
+    assert finding.message == (
+        "RUN writes an AWS shared credentials file into the image (aws configure set aws_access_key_id)"
+    )
+    assert "written into the image at line 2" in finding.explanation.summary
+    assert "RUN --mount=type=secret" in finding.explanation.fix
+
+
 def test_config_file_is_a_warning_since_it_may_hold_only_a_region() -> None:
     found = docker(
         """\
@@ -228,6 +262,9 @@ def test_boto_config_is_link_10_and_the_directory_link_5() -> None:
         "ENV AWS_CONFIG_FILE=/etc/app/aws-config",
         "# COPY .aws /root/.aws",
         "RUN cp -r /tmp/.aws /root/.aws",
+        "RUN aws configure set region eu-west-1 && aws configure get aws_access_key_id",
+        "RUN cat ~/.aws/credentials > /dev/null",
+        "WORKDIR /srv/app\nCOPY credentials .",
     ],
 )
 def test_not_flagged_in_a_dockerfile(instruction: str) -> None:

@@ -737,7 +737,8 @@ def test_read_deployment_file_raises_with_position() -> None:
     with pytest.raises(DeploymentParseError) as error:
         read_deployment_file("yaml", "a.yaml", "a: \x01\n")
     assert (error.value.line, error.value.column) == (1, 4)
-    deep = "[" * 5000 + "]" * 5000
+    # Deeper than any recursion limit: a check run in this process before may have raised it (budget.py).
+    deep = "[" * 200_000 + "]" * 200_000
     with pytest.raises(DeploymentParseError):
         read_deployment_file("json", "deep.json", deep)
 

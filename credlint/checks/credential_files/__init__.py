@@ -11,7 +11,7 @@ CATEGORY = "chain-misuse"
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 # ref. aws-chain-reference.md section 1: the files links 5, 8, 9 and 10 read, and the variables
 # that name them elsewhere. Python code is a candidate only when it names `.aws` or
-# AWS_SHARED_CREDENTIALS_FILE (candidates.py).
+# AWS_SHARED_CREDENTIALS_FILE (candidates.py); a Dockerfile's RUN may write the file with `aws configure`.
 CREDENTIAL_FILE_TRIGGERS = (
     b".aws",
     b".boto",
@@ -20,6 +20,7 @@ CREDENTIAL_FILE_TRIGGERS = (
     b"AWS_CONFIG_FILE",
     b"AWS_CREDENTIAL_FILE",
     b"BOTO_CONFIG",
+    b"aws configure",
 )
 
 # fmt: off

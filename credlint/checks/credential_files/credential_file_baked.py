@@ -11,13 +11,14 @@ from credlint.checks.credential_files.chain_files import (
     AWS_DIRECTORY,
     AWS_DIRECTORY_NAME,
     FILE_VARIABLES,
+    SHARED_CREDENTIALS,
     CredentialFile,
     components,
     lower,
     named_file,
     worse,
 )
-from credlint.checks.credential_files.dockerfile_copies import Copy, DockerfileCopies, Word, read_copies
+from credlint.checks.credential_files.dockerfile_copies import Copy, DockerfileCopies, Word, Write, read_copies
 from credlint.checks.credential_files.explanations import baked_explanation
 from credlint.file_kinds import DOCKERFILE
 from credlint.text_rule import TextFile, TextRule
@@ -45,15 +46,28 @@ class CredentialFileBaked(TextRule):
         for copy in dockerfile.copies:
             for source in copy.sources:
                 self._check_source(dockerfile, copy, source, named)
+        for write in dockerfile.writes:
+            self._report_write(dockerfile, write)
+
+    def _report_write(self, dockerfile: DockerfileCopies, write: Write) -> None:
+        in_image = dockerfile.in_image(write.stage)
+        message = f"RUN writes an AWS shared credentials file into the image ({write.command})"
+        if not in_image:
+            message += ", in a build stage the image does not hold"
+        explanation = baked_explanation(
+            SHARED_CREDENTIALS, "RUN", f"RUN {write.command}", write.line, in_image=in_image, written=True
+        )
+        severity = SHARED_CREDENTIALS.severity if in_image else lower(SHARED_CREDENTIALS.severity)
+        self.report(write.word.span, message, explanation, preview="", severity=severity)
 
     def _check_source(self, dockerfile: DockerfileCopies, copy: Copy, source: Word, named: list[NamedFile]) -> None:
         landing = _landing(copy, source)
+        absolute = copy.absolute(landing)
         into_aws_directory = AWS_DIRECTORY if _into_aws_directory(copy) else None
         by_path = worse(
             None if source.heredoc else named_file(components(source.text)),
-            named_file(components(landing)) or into_aws_directory,
+            named_file(components(absolute or landing)) or into_aws_directory,
         )
-        absolute = copy.absolute(landing)
         naming = next(
             (entry for entry in named if entry.path == absolute and _same_lineage(dockerfile, entry.stage, copy.stage)),
             None,
@@ -92,8 +106,9 @@ def _landing(copy: Copy, source: Word) -> str:
 
 
 def _into_aws_directory(copy: Copy) -> bool:
-    """The destination is an .aws directory itself: whatever goes there is the CLI's and the SDK's."""
-    names = components(copy.destination.text)
+    """The destination is an .aws directory itself (under the WORKDIR when relative): whatever goes
+    there is the CLI's and the SDK's."""
+    names = components(copy.absolute(copy.destination.text) or copy.destination.text)
     return bool(names) and names[-1] == AWS_DIRECTORY_NAME
 
 

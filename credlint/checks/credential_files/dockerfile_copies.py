@@ -62,7 +62,9 @@ class Copy:
     def into_directory(self) -> bool:
         """Whether Docker treats the destination as a directory the sources go into."""
         texts = [source.text for source in self.sources]
-        return self.destination.text.endswith("/") or len(texts) > 1 or any(_WILDCARD.search(t) for t in texts)
+        destination = self.destination.text
+        directory = destination.endswith("/") or posixpath.basename(destination) in (".", "..")  # the WORKDIR
+        return directory or len(texts) > 1 or any(_WILDCARD.search(t) for t in texts)
 
     def absolute(self, path: str) -> Optional[str]:
         """A destination path made absolute with the WORKDIR; None when that is not known."""
@@ -72,12 +74,25 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Write:
+    """A RUN that writes the shared credentials file: `aws configure set aws_access_key_id ...`, or
+    a shell redirect into `.aws/credentials`."""
+
+    line: int
+    word: Word  # what writes it: the credential key `aws configure set` is given, or the file
+    command: str  # how messages show it
+    stage: int
+
+
+@dataclass(frozen=True)
 class DockerfileCopies:
-    """Every COPY and ADD of a Dockerfile, and its stages (the last one is the image)."""
+    """Every COPY and ADD of a Dockerfile, the RUNs that write a credentials file, and its stages
+    (the last one is the image)."""
 
     copies: tuple[Copy, ...]
     stages: tuple[Stage, ...]
     stage_starts: tuple[int, ...]  # the 1-based line of each FROM
+    writes: tuple[Write, ...] = ()
 
     def lineage(self, index: int) -> frozenset[int]:
         """The stage and the earlier stages it is built FROM, whose files it holds."""
@@ -97,12 +112,14 @@ class DockerfileCopies:
 
 
 def read_copies(text: str) -> DockerfileCopies:
-    """The COPY and ADD instructions (also under ONBUILD), skipping here-document bodies."""
+    """The COPY and ADD instructions (also under ONBUILD) and the RUNs that write a credentials
+    file, skipping here-document bodies."""
     from dockerfile_parse import DockerfileParser  # type: ignore[import-untyped]
 
     lines = text.split("\n")  # as dockerfile-parse reads them, so that line numbers agree
     parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
     copies: list[Copy] = []
+    writes: list[Write] = []
     stages: list[Stage] = []
     starts: list[int] = []
     workdirs: list[Optional[str]] = []
@@ -123,6 +140,9 @@ def read_copies(text: str) -> DockerfileCopies:
             workdirs.append(workdirs[started.parent] if started.parent is not None else None)
         elif name == "WORKDIR" and workdirs:
             workdirs[-1] = _workdir(workdirs[-1], value)
+        elif name == "RUN":
+            stage = max(len(stages) - 1, 0)
+            writes.extend(_credential_writes(lines, instruction, value, stage))
         elif name in _COPYING:
             words = list(_located_words(lines, instruction, value))
             operands = [word for word in words if not word.text.startswith("--")]
@@ -131,7 +151,26 @@ def read_copies(text: str) -> DockerfileCopies:
                 workdir = workdirs[-1] if workdirs else None
                 line = instruction["startline"] + 1
                 copies.append(Copy(name, line, tuple(operands[:-1]), operands[-1], stage, workdir))
-    return DockerfileCopies(tuple(copies), tuple(stages), tuple(starts))
+    return DockerfileCopies(tuple(copies), tuple(stages), tuple(starts), tuple(writes))
+
+
+# ref. AWS CLI `aws configure set`: a credential key (plain, or `default.` / `profile.NAME.` before
+# it) goes to the shared credentials file; and a shell redirect or tee into `.aws/credentials`.
+_CONFIGURE_SET = re.compile(
+    r"\baws\s+configure\s+set\s+(?:--\S+\s+\S+\s+)*(?:[\w.-]+\.)?(?P<word>aws_access_key_id|aws_secret_access_key|aws_session_token)\b"
+)
+_REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?(?P<word>[^\s\"';&|]*\.aws/credentials)\b")
+
+
+def _credential_writes(lines: list[str], instruction: dict[str, Any], value: str, stage: int) -> Iterator[Write]:
+    first, last = instruction["startline"], instruction["endline"]
+    for pattern in (_CONFIGURE_SET, _REDIRECT):
+        for match in pattern.finditer(value):
+            word = match["word"]
+            found = _find(lines, word, first, 0, last)
+            line, column = found if found is not None else (first, 0)
+            span = Span(line + 1, column + 1, line + 1, column + 1 + len(word))
+            yield Write(first + 1, Word(word, span), " ".join(match[0].split()), stage)
 
 
 def _stage(index: int, value: str, earlier: list[Stage]) -> Stage:

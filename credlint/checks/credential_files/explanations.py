@@ -77,14 +77,23 @@ _ROTATE = " Rotate any key the file held: images already pushed keep it."
 
 
 def baked_explanation(
-    kind: CredentialFile, instruction: str, target: str, line: int, *, in_image: bool, named_by: Optional[str] = None
+    kind: CredentialFile,
+    instruction: str,
+    target: str,
+    line: int,
+    *,
+    in_image: bool,
+    named_by: Optional[str] = None,
+    written: bool = False,
 ) -> Explanation:
-    """A credential file copied into an image at line: the link that reads it wins over the roles."""
+    """A credential file copied (or written, by a RUN) into an image at line: the link that reads it
+    wins over the roles."""
     steps = credential_steps(CredentialPlacement(kind.link, target, line))
     where = "every container started from the image" if in_image else "every container started from this build stage"
     named = f", the file {named_by} names," if named_by else ""
     summary = (
-        f"{kind.what[0].upper()}{kind.what[1:]}{named} copied into the image at line {line} is read by botocore's "
+        f"{kind.what[0].upper()}{kind.what[1:]}{named} {'written' if written else 'copied'} into the image at line "
+        f"{line} is read by botocore's "
         f"{kind.link} provider, link {link_number(kind.link)} of the credential chain, in {where}: before the "
         "container role (link 11) and the instance profile (link 12)."
     )
