@@ -122,8 +122,11 @@ class CacheChoice:
 
 
 def _matches(path: Path, config: Config, patterns: tuple[str, ...]) -> bool:
-    relative = relative_path(path, config.root)
-    return relative is not None and bool(patterns) and _pattern_spec(patterns).match_file(relative)
+    """Whether a pattern matches the path below the config's root; a file outside it (named by an
+    absolute path, with no config above it) is matched by its whole path, where unanchored
+    patterns (`tests/`, `test_*.py`) still find it."""
+    relative = relative_path(path, config.root) or path.absolute().as_posix().lstrip("/")
+    return bool(patterns) and _pattern_spec(patterns).match_file(relative)
 
 
 @functools.lru_cache(maxsize=128)

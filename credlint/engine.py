@@ -100,8 +100,21 @@ def lint_source(
         return FileResult(error=FileError(path, f"{path}: {error}", "encoding"))
     context = FileContext(path, settings)
     if kind == PYTHON:
-        return _lint_tree(context, text, probe, active, report_parse_error=check_parse, memo=memo)
+        result = _lint_tree(context, text, probe, active, report_parse_error=check_parse, memo=memo)
+        return result if result.parsed else _with_text_rules(result, context, text, probe, rules)
     return _lint_text(context, TextFile(path, kind, text), active, report_parse_error=check_parse)
+
+
+def _with_text_rules(
+    result: FileResult, context: FileContext, text: str, probe: FileProbe, rules: Sequence[RuleInfo]
+) -> FileResult:
+    """A module that does not parse still holds what any text file may: keys, secrets, pre-signed
+    URLs (a Python 2 module, a template). The rules that read any text file read it as text."""
+    active = [info for info in rules if info.implementation_for(TEXT) and info.triggered_by(probe, TEXT)]
+    if not active:
+        return result
+    read = _lint_text(context, TextFile(context.path, TEXT, text), active, report_parse_error=False)
+    return FileResult(findings=_in_order([*result.findings, *read.findings]), failures=result.failures + read.failures)
 
 
 def decode_text(source: bytes, *, strict: bool) -> str:
@@ -387,7 +400,10 @@ def parse_error_finding(path: str, line: int, column: int, message: str, languag
 
 _PARSE_ERROR_EXPLANATIONS = {
     PYTHON: no_chain_explanation(
-        summary="credlint could not parse this file, so no rule checked it.",
+        summary=(
+            "credlint could not parse this file, so no rule of Python code checked it; the rules that read any "
+            "text file (keys, secrets, pre-signed URLs) still did."
+        ),
         runtime="Python raises SyntaxError when this module is imported; none of its AWS calls run.",
         fix="Fix the syntax error (or exclude the file if it is a template that is not Python).",
     ),

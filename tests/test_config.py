@@ -154,3 +154,15 @@ def test_test_files_decide_which_files_follow_the_test_policy(tmp_path: Path) ->
     assert len(lines) == 2, result.stdout
     assert lines[0].startswith("qa/fixtures.py:2:") and lines[0].endswith("(info)")
     assert lines[1].startswith("tests/test_app.py:2:") and lines[1].endswith("(warning)")
+
+
+def test_a_test_file_outside_the_working_directory_is_still_a_test_file(tmp_path: Path) -> None:
+    """No config above the file, checked by its absolute path from elsewhere: the default
+    test-files patterns (`tests/`, `test_*.py`) still find it."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    write(project / "tests" / "unit" / "test_app.py", 'import os\nos.environ["AWS_ACCESS_KEY_ID"] = os.environ["K"]\n')
+    elsewhere.mkdir()
+    target = str(project / "tests" / "unit" / "test_app.py")
+    result = run_cli(["check", "--no-explain", "--select", "CL201", target], cwd=elsewhere)
+    [finding] = [line for line in result.stdout.splitlines() if ": CL201" in line]
+    assert finding.endswith("(info)"), result.stdout

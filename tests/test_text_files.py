@@ -18,6 +18,7 @@ TOKEN = (
     "FYY+kv5ZJr3J1TWDtkwtDDb/xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po/799NksnRH9ucAUsdMlHUvTCQCyEZDz+TddJ8HyS5S"
 )
 PLANTED = (KEY, TEMPORARY_KEY, SECRET, TOKEN)
+PLACEHOLDER = "AKIAXXXXXXXXXXXXXXXX"
 
 # (path, text with keys, {(line, code)}, the place its explanation names, text with placeholders)
 CASES = [
@@ -287,6 +288,19 @@ def test_a_secret_with_no_name_and_no_key_id_nearby_is_not_a_key(tmp_path: Path)
     result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
     findings = json.loads(result.stdout)["findings"]
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [("hashes.txt", 6, "CL101")]
+
+
+def test_a_python_module_that_does_not_parse_is_still_read_for_keys(tmp_path: Path) -> None:
+    (tmp_path / "legacy.py").write_text(
+        f'import boto\nprint "connecting"\nconn = boto.connect_s3("{KEY}", "{SECRET}")\n# and "{PLACEHOLDER}"\n'
+    )
+    result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["line"], f["code"]) for f in findings] == [(2, "CL000"), (3, "CL101"), (3, "CL102")]
+    assert "the rules that read any text file" in findings[0]["explanation"]["summary"]
+    assert "a Python module that does not parse" in findings[1]["message"]
+    assert not any(value in result.stdout for value in PLANTED)
 
 
 def test_the_compose_file_of_temporary_keys_beside_a_local_endpoint_is_an_error(tmp_path: Path) -> None:

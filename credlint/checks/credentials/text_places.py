@@ -34,6 +34,7 @@ BOTO_CONFIG = "boto-config"
 ENV = "env"
 TERRAFORM = "terraform"
 OTHER_SDK = "other-sdk"
+UNPARSED_PYTHON = "unparsed-python"  # a Python module read as text because it does not parse
 DOCUMENT = "document"
 SETTING = "setting"
 OTHER_TOOL = "other-tool"
@@ -90,6 +91,11 @@ _RUNTIME = {
         "explicit keys in an SDK: every plan and apply runs as the key's owner, whatever role the "
         "runner has. Values in a .tfvars file reach the provider through its variables."
     ),
+    UNPARSED_PYTHON: (
+        "Given to a boto3 client or session, keys are the explicit link, used before the whole provider "
+        "chain, so no role of the platform is used. The module does not parse as Python 3, so its "
+        "surroundings were not read; the value is in the source either way."
+    ),
     OTHER_SDK: (
         "AWS SDKs in every language take keys given to a client or credentials object before their "
         "default provider chain (Java's DefaultCredentialsProvider, JavaScript's fromNodeProviderChain, "
@@ -113,6 +119,10 @@ _NO_CREDENTIAL_FILES = (
     "Keep credential files out of the repository and out of images: use SSO or credential_process on "
     "developer machines and the platform's role in AWS."
 )
+_CODE_FIX = (
+    "Remove the keys from the code and create clients with the default provider chain, which finds a "
+    "profile, SSO or the platform's role."
+)
 _FIX = {
     SHARED_CREDENTIALS: _NO_CREDENTIAL_FILES,
     CONFIG_FILE: _NO_CREDENTIAL_FILES,
@@ -121,8 +131,8 @@ _FIX = {
     "and the task role, instance profile or IRSA in AWS; in CI, assume a role through OIDC.",
     TERRAFORM: "Remove the keys from the provider and its variables: let the provider find a role "
     "(assume_role, OIDC in CI, a profile with SSO locally).",
-    OTHER_SDK: "Remove the keys from the code and create clients with the default provider chain, "
-    "which finds a profile, SSO or the platform's role.",
+    OTHER_SDK: _CODE_FIX,
+    UNPARSED_PYTHON: _CODE_FIX,
     DOCUMENT: "Replace the key with AWS's documentation example (AKIAIOSFODNN7EXAMPLE) or a placeholder.",
     SETTING: "Remove the keys from the file; let the SDK's chain find a role, or read them from a "
     "secret store at runtime.",
@@ -154,6 +164,8 @@ def place_of(path: str, kind: str, credential: TextCredential, first_line: str =
         return TERRAFORM
     if suffix in _CODE_SUFFIXES:
         return OTHER_SDK
+    if suffix in (".py", ".pyw", ".pyi"):
+        return UNPARSED_PYTHON
     if kind == NOTEBOOK or suffix in _DOCUMENT_SUFFIXES or name.startswith("readme"):
         return DOCUMENT
     return SETTING
@@ -168,6 +180,7 @@ WHERE = {
     ENV: "an environment setting",
     TERRAFORM: "Terraform configuration",
     OTHER_SDK: "non-Python code",
+    UNPARSED_PYTHON: "a Python module that does not parse (read as text)",
     DOCUMENT: "a document",
     SETTING: "a configuration file",
     OTHER_TOOL: "another tool's configuration",
@@ -182,7 +195,7 @@ def text_explanation(credential: TextCredential, place: str, cell: Optional[int]
     summary = f"A hard-coded {word} is written{named} in {WHERE[place]} ({where})."
     if place in _CHAIN_LINKS:
         steps = credential_steps(CredentialPlacement(place, f"this file, line {credential.line}", credential.line))
-    elif place in (TERRAFORM, OTHER_SDK):
+    elif place in (TERRAFORM, OTHER_SDK, UNPARSED_PYTHON):
         steps = credential_steps(CredentialPlacement("explicit", "the client or provider", credential.line))
     elif place == DOCUMENT:
         steps = ()
