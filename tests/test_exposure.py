@@ -18,7 +18,7 @@ from credlint.registry import RULES
 from tests.conftest import REPO, lint, run_cli
 
 RULE = RULES["CL508"]
-E, INFO = Severity.ERROR, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def logged(code: str, path: str = "snippet.py") -> list[tuple[int, Severity]]:
@@ -47,6 +47,21 @@ FLAGGED = {
     "new IAM access key, printed": (
         "import boto3\nkey = boto3.client('iam').create_access_key(UserName='ci')['AccessKey']\n"
         "print(key['AccessKeyId'], key['SecretAccessKey'])\n",
+        [(3, E)],
+    ),
+    "the whole environment, printed and logged": (
+        "import json\nimport logging\nimport os\nfrom os import environ as env\nlog = logging.getLogger()\n"
+        "print(os.environ)\nlog.info('env %s', dict(os.environ))\nprint(json.dumps(env.copy()))\n"
+        "snapshot = dict(os.environ)\nprint(f'{snapshot}')\n",
+        [(6, W), (7, W), (8, W), (10, W)],
+    ),
+    "the whole environment, in a Lambda handler": (
+        "import os\ndef lambda_handler(event, context):\n    print('environment:', os.environ)\n",
+        [(3, E)],
+    ),
+    "the whole environment, in a helper of a Lambda module": (
+        "import os\ndef dump():\n    print(os.environ)\ndef unrelated():\n    return 1\n"
+        "def handler(event, context):\n    return unrelated()\n",
         [(3, E)],
     ),
     "imported Session class": (
@@ -203,6 +218,11 @@ NOT_FLAGGED = {
         "import os\nprint(os.environ['AWS_REGION'])\nprint('AWS_SECRET_ACCESS_KEY' in os.environ)\n"
         "print(bool(os.getenv('AWS_SESSION_TOKEN')))\n"
     ),
+    "one variable, the names, or the size of the environment": (
+        "import os\ndef handler(event, context):\n    print(os.environ.get('HOME'), os.environ['PATH'])\n"
+        "    print(len(os.environ), sorted(os.environ), list(os.environ.keys()))\n"
+        "    for name in os.environ:\n        print(name)\n"
+    ),
     "an unrelated string": "import logging\nlogger = logging.getLogger()\nlogger.debug('%s', 'secret')\n",
     "a name given the secret, then something else": (
         "import os\ntoken = os.environ.get('AWS_SESSION_TOKEN')\ntoken = 'set' if token else 'unset'\nprint(token)\n"
@@ -307,6 +327,17 @@ def test_issued_credentials_explanation() -> None:
     assert [(step.status, step.line) for step in explanation.steps] == [("this code", 4)]
     assert "valid until the Expiration in the response" in explanation.runtime
     assert "revoke the role's active sessions" in explanation.fix
+
+
+def test_the_whole_environment_explains_link_1_and_lambda() -> None:
+    finding = only("import os\ndef handler(event, context):\n    print(os.environ)\n")
+    assert finding.message.startswith("print() writes the whole environment (os.environ), with AWS_SECRET_ACCESS_KEY")
+    explanation = finding.explanation
+    assert [(step.method, step.status, step.line) for step in explanation.steps] == [("env", "this code", 3)]
+    assert "On Lambda the runtime always sets these to the execution role's temporary credentials" in (
+        explanation.runtime
+    )
+    assert "never the whole environment" in explanation.fix
 
 
 def test_a_new_iam_access_key_is_a_long_term_key() -> None:

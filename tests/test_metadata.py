@@ -469,23 +469,24 @@ def test_reads_metadata_by_hand(mocked_imds):
     zone = requests.get("http://169.254.169.254/latest/meta-data/placement/availability-zone").text
     role = requests.get("http://169.254.169.254/latest/meta-data/iam/security-credentials/").text
     s3 = boto3.client("s3", region_name="eu-west-1", config=Config(signature_version="s3"))
-    print(boto3.Session().get_credentials().secret_key)
+    print(boto3.Session().get_credentials().secret_key)  # reported whatever test-policy says
 """
 
 
-CODES = ["CL504", "CL511", "CL506", "CL508"]
+CODES = ["CL504", "CL511", "CL506"]
+LOGGED = ("CL508", "error")  # credentials a test prints reach CI logs, against a real account too
 
 
 @pytest.mark.parametrize(
     ("policy", "expected"),
     [
-        ("info", [(code, "info") for code in CODES]),
-        ("ignore", []),
-        ("report", list(zip(CODES, ["warning", "warning", "warning", "error"]))),
+        ("info", [*((code, "info") for code in CODES), LOGGED]),
+        ("ignore", [LOGGED]),
+        ("report", [*((code, "warning") for code in CODES), LOGGED]),
     ],
 )
 def test_what_tests_do_on_purpose_follows_test_policy(tmp_path, policy: str, expected: list[tuple[str, str]]) -> None:
-    """IMDS requests, SigV2 and logged credentials in a test run against mocks: test-policy decides."""
+    """IMDS requests and SigV2 in a test run against mocks: test-policy decides."""
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_instance.py").write_text(BEHAVIOUR_IN_A_TEST)
     (tmp_path / "pyproject.toml").write_text(f'[tool.credlint]\ntest-policy = "{policy}"\n')

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from credlint.checks.exposure.candidates import TRIGGERS, lines_logging_sources, may_log_credentials
+from credlint.checks.exposure.candidates import (
+    TRIGGERS,
+    lines_logging_sources,
+    lines_of_lambda_handlers,
+    may_log_credentials,
+)
 from credlint.finding import Severity
 from credlint.rule_info import RuleInfo
 
@@ -11,6 +16,6 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # fmt: off
 RULES: tuple[RuleInfo, ...] = (
-    RuleInfo("CL508", "credentials-logged", CATEGORY, E, "Resolved, environment or STS-issued AWS credentials printed or logged", TRIGGERS, f"{__name__}.credentials_logged:CredentialsLogged", may_log_credentials, seeds=lines_logging_sources),
+    RuleInfo("CL508", "credentials-logged", CATEGORY, E, "Resolved, environment or STS-issued AWS credentials printed or logged", TRIGGERS, f"{__name__}.credentials_logged:CredentialsLogged", may_log_credentials, seeds=lines_logging_sources, module_facts=lines_of_lambda_handlers),
 )
 # fmt: on

@@ -12,6 +12,7 @@ import re
 
 from credlint.analysis.folded_strings import folded_strings
 from credlint.chain import CREDENTIAL_VARIABLES
+from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching, lines_meeting
 
@@ -54,21 +55,26 @@ SOURCE_WORDS = (
 )
 # Variable names may come from constants, so the env reads trigger on the AWS_ prefix alone; the
 # candidate then asks for a credential variable's name or a credential call.
-TRIGGERS = (b"AWS_", *SOURCE_WORDS)
+TRIGGERS = (b"AWS_", b"environ", *SOURCE_WORDS)
 _SOURCE_BYTES = (*SOURCE_WORDS, b"ACCESS_KEY", b"TOKEN", b"Credentials")
 
 
 def may_log_credentials(probe: FileProbe) -> bool:
     """A call that may print or log, and a credential source: an SDK call that gives credentials,
-    or a string that may name a credential variable of botocore's env provider."""
-    if not any(probe.contains(word) for word in _SOURCE_BYTES):
+    a string that may name a credential variable of botocore's env provider, or the whole
+    environment given to the call itself."""
+    names_source = any(probe.contains(word) for word in _SOURCE_BYTES)
+    if not names_source and not probe.contains(b"environ"):
         return False  # before any parse: most files that say AWS_ name no credential at all
     if probe.tree is None:
         return True
     if not probe.once(lines_of_sinks):
         return False
-    return any(probe.contains(word) for word in SOURCE_WORDS) or any(
-        text in CREDENTIAL_VARIABLES for text in folded_strings(probe)
+    if probe.once(lines_logging_whole_environment):
+        return True
+    return names_source and (
+        any(probe.contains(word) for word in SOURCE_WORDS)
+        or any(text in CREDENTIAL_VARIABLES for text in folded_strings(probe))
     )
 
 
@@ -85,20 +91,77 @@ _SOURCE_LINES = re.compile(
 def lines_logging_sources(probe: FileProbe) -> frozenset[int]:
     """Where a CL508 finding can start: a call that may print or log, in a part that reads a
     credential source itself or through a module-level name (the rule follows no value out of
-    another function)."""
-    return lines_meeting(probe, probe.once(lines_of_sinks), lines_matching(probe, _SOURCE_LINES))
+    another function), or given the whole environment."""
+    sources = lines_meeting(probe, probe.once(lines_of_sinks), lines_matching(probe, _SOURCE_LINES))
+    return sources | probe.once(lines_logging_whole_environment)
+
+
+def lines_logging_whole_environment(probe: FileProbe) -> frozenset[int]:
+    """Each line of a call that may print or log and is given `os.environ` itself (not one of its
+    variables), or a name some assignment binds to an expression holding it."""
+    environ = {"environ"} | {
+        alias.asname
+        for statement in probe.nodes(ast.ImportFrom)
+        if statement.module == "os"
+        for alias in statement.names
+        if alias.name == "environ" and alias.asname
+    }
+    copies = {
+        target.id
+        for assign in probe.nodes(ast.Assign)
+        if _shows(assign.value, environ)
+        for target in assign.targets
+        if isinstance(target, ast.Name)
+    }
+    lines: set[int] = set()
+    for call in probe.once(_sink_calls):
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        if any(_shows(argument, environ | copies) for argument in arguments):
+            lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
+    return frozenset(lines)
+
+
+# Reading one variable, or only the names: `environ["X"]`, `environ.get("X")`, `environ.keys()`.
+_ONE_VARIABLE_METHODS = frozenset({"get", "keys", "setdefault", "pop"})
+
+
+def _shows(expr: ast.expr, names: set[str]) -> bool:
+    """Whether expr holds one of the names (or `x.environ`) other than to read one variable."""
+    reading_one: set[int] = set()
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Subscript) or (isinstance(node, ast.Attribute) and node.attr in _ONE_VARIABLE_METHODS):
+            reading_one.add(id(node.value))
+    return any(
+        id(node) not in reading_one
+        and (
+            (isinstance(node, ast.Attribute) and node.attr == "environ")
+            or (isinstance(node, ast.Name) and node.id in names)
+        )
+        for node in ast.walk(expr)
+    )
 
 
 def lines_of_sinks(probe: FileProbe) -> frozenset[int]:
     """Where a CL508 finding can start: every line of each call that may print or log."""
+    return frozenset(
+        line for call in probe.once(_sink_calls) for line in range(call.lineno, (call.end_lineno or call.lineno) + 1)
+    )
+
+
+def _sink_calls(probe: FileProbe) -> tuple[ast.Call, ...]:
+    """Each call that may print or log: named so, or a name imported from a module that does."""
     aliases = _names_imported_from_sink_modules(probe)
-    lines: set[int] = set()
-    for call in probe.nodes(ast.Call):
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in SINK_CALL_NAMES or name in aliases:
-            lines.update(range(call.lineno, (call.end_lineno or call.lineno) + 1))
-    return frozenset(lines)
+    return tuple(call for call in probe.nodes(ast.Call) if _called_name(call.func) in SINK_CALL_NAMES | aliases)
+
+
+def _called_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def lines_of_lambda_handlers(probe: FileProbe) -> frozenset[int]:
+    """Where a Lambda handler is defined: CL508 weighs a logged environment by it, module-wide."""
+    tree = probe.tree
+    return frozenset(statement.lineno for statement in (tree.body if tree else []) if is_lambda_handler(statement))
 
 
 def _names_imported_from_sink_modules(probe: FileProbe) -> frozenset[str]:

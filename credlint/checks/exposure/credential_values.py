@@ -48,7 +48,9 @@ SHOWING_FUNCTIONS = frozenset(
         "pprint.pformat",
     }
 )
-SHOWING_METHODS = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
+SHOWING_METHODS = frozenset({"strip", "lstrip", "rstrip", "encode", "decode", "copy", "items", "values"})
+# The whole environment shown at once: every credential variable in it, whatever it holds.
+WHOLE_ENVIRONMENT = "os.environ"
 # ref. Python docs, printf-style String Formatting: %[(key)][flags][width][.precision]type. A
 # precision on %s, %r or %a writes only that many characters: `"%.4s" % key` is a prefix.
 PERCENT_CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?P<precision>\.(?:\*|\d*))?(?P<type>[a-zA-Z%])")
@@ -190,6 +192,8 @@ class CredentialValues:
         if depth > MAX_DEPTH:
             return ()
         inner = depth + 1
+        if isinstance(expr, (cst.Name, cst.Attribute)) and imported_names(self.owner, expr) & ENVIRON:
+            return (Leak(WHOLE, Origin(ENVIRONMENT, WHOLE_ENVIRONMENT)),)
         if isinstance(expr, cst.Name):
             return self._name_leaks(expr, inner)
         if isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):

@@ -11,6 +11,7 @@ from credlint.analysis.bindings import BINDING_PROVIDERS
 from credlint.analysis.literals import fold_string
 from credlint.checks.exposure.credential_values import (
     FROZEN_POSITIONS,
+    WHOLE_ENVIRONMENT,
     CredentialValues,
     Leak,
     truncated_arguments,
@@ -19,6 +20,7 @@ from credlint.checks.exposure.explanations import explanation, message, only_key
 from credlint.checks.exposure.machine_output import meant_for_a_program
 from credlint.checks.exposure.sinks import Sink, find_sink
 from credlint.finding import Severity
+from credlint.lambda_handlers import has_handler_signature
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
@@ -33,12 +35,12 @@ class CredentialsLogged(Rule):
     """A secret key or session token in a log is a leaked credential: logs are shipped and kept."""
 
     METADATA_DEPENDENCIES = (PositionProvider, *BINDING_PROVIDERS)
-    FOLLOWS_TEST_POLICY = True
 
     def __init__(self, context: FileContext) -> None:
         super().__init__(context)
         self._written: list[_Written] = []
         self._unpackings: list[tuple[cst.Tuple | cst.List, cst.BaseExpression]] = []
+        self._on_lambda = False
 
     def visit_Call(self, node: cst.Call) -> None:
         sink = find_sink(self, node)
@@ -53,6 +55,7 @@ class CredentialsLogged(Rule):
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self._written:
             return
+        self._on_lambda = any(_is_lambda_handler(statement) for statement in original_node.body)
         values = CredentialValues(self, self._unpacked(CredentialValues(self, {})))
         for written in self._written:
             self._check(values, written)
@@ -91,4 +94,13 @@ class CredentialsLogged(Rule):
         described = [leak for leak in leaks if leak.origin == leaks[0].origin]
         line = self.line_of(written.call)
         severity = Severity.INFO if only_key_id(leaks) else None
+        if all(leak.origin.label == WHOLE_ENVIRONMENT for leak in described) and not self._on_lambda:
+            severity = Severity.WARNING  # elsewhere the environment may hold no credentials at all
         self.report(anchor, message(described, sink.label), explanation(described, sink.label, line), severity=severity)
+
+
+def _is_lambda_handler(statement: cst.CSTNode) -> bool:
+    """A module-level function Lambda may call: named so, or taking (event, context)."""
+    return isinstance(statement, cst.FunctionDef) and has_handler_signature(
+        statement.name.value, [param.name.value for param in statement.params.params]
+    )

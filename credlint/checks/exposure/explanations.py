@@ -17,7 +17,15 @@ from credlint.chain import (
     Explanation,
     credential_steps,
 )
-from credlint.checks.exposure.credential_values import CHAIN, ENVIRONMENT, ISSUED, WHOLE, Leak, Origin
+from credlint.checks.exposure.credential_values import (
+    CHAIN,
+    ENVIRONMENT,
+    ISSUED,
+    WHOLE,
+    WHOLE_ENVIRONMENT,
+    Leak,
+    Origin,
+)
 
 PART_WORDS = {**CREDENTIAL_WORDS, WHOLE: "key ID, secret access key and session token"}
 STATUS_MAY_HAVE_ANSWERED = "may have answered"
@@ -39,7 +47,8 @@ ROTATE_USER_KEY = "create a new access key for the IAM user, deploy it, then dea
 DO_NOT_LOG = {
     CHAIN: "log credentials.method (the link that answered), the key ID cut to its first four characters, "
     "or whether credentials were found",
-    ENVIRONMENT: "log whether the variable is set, or the key ID cut to its first four characters",
+    ENVIRONMENT: "log whether the variable is set, or the key ID cut to its first four characters; log the "
+    "variables you need by name, never the whole environment",
     ISSUED: "log the assumed role's ARN, the key ID cut to its first four characters, or the Expiration",
 }
 PURGE = "Purge the lines from the log store where it allows."
@@ -65,6 +74,12 @@ CHAIN_RUNTIME = (
 ENV_RUNTIME = (
     "botocore's env provider (link 1) reads {variable}. On Lambda it holds the execution role's temporary "
     "credentials; elsewhere it usually holds an IAM user's long-term key, valid until deleted."
+)
+# ref. aws-chain-reference.md section 7: Lambda sets the three variables from the execution role.
+WHOLE_ENVIRONMENT_RUNTIME = (
+    "On Lambda the runtime always sets these to the execution role's temporary credentials, so every "
+    "invocation logs a working session; in a container or on a host they hold whatever keys the process "
+    "was given, or nothing."
 )
 ENV_TOKEN_RUNTIME = (
     "botocore's env provider (link 1) reads {variable}, the session token of temporary credentials: on "
@@ -106,6 +121,11 @@ def origin_phrase(origin: Origin) -> str:
 
 def message(leaks: Sequence[Leak], sink: str) -> str:
     origin = leaks[0].origin
+    if origin.label == WHOLE_ENVIRONMENT:
+        return (
+            f"{sink} writes the whole environment ({WHOLE_ENVIRONMENT}), with AWS_SECRET_ACCESS_KEY and "
+            "AWS_SESSION_TOKEN wherever they are set (always on Lambda): write the variables it needs by name"
+        )
     if origin.kind == ENVIRONMENT:
         what = f"{origin.label} (the {parts_phrase(leaks)}) from the environment"
     else:
@@ -142,6 +162,16 @@ def _chain_words(leaks: Sequence[Leak], origin: Origin, where: str) -> tuple[str
 
 
 def _environment_words(leaks: Sequence[Leak], origin: Origin, where: str) -> tuple[str, str, str]:
+    if origin.label == WHOLE_ENVIRONMENT:
+        summary = (
+            f"{where} writes the whole environment, which holds what botocore's env provider (link 1) reads "
+            "wherever it is set: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN."
+        )
+        return (
+            summary,
+            WHOLE_ENVIRONMENT_RUNTIME,
+            f"if it held an IAM user's key, {ROTATE_USER_KEY}; on Lambda, {REVOKE_ROLE_SESSIONS}",
+        )
     summary = (
         f"{where} writes {origin.label}, the {parts_phrase(leaks)} that botocore's env provider (link 1) reads: "
         "the credentials this process signs with wherever link 1 answers."
@@ -173,6 +203,8 @@ def _issued_words(leaks: Sequence[Leak], origin: Origin, where: str) -> tuple[st
 def _steps(origin: Origin, sink: str, line: Optional[int]) -> tuple[ChainStep, ...]:
     """The chain as it gave the logged value: link 1 for the environment, every link for resolved
     credentials (any may have answered), none for credentials STS issued outside the chain."""
+    if origin.label == WHOLE_ENVIRONMENT:  # link 1's variables, whether or not they are set
+        return (ChainStep("1", "env", CREDENTIAL_CHAIN[0].reads, STATUS_THIS_CODE, line),)
     if origin.kind == ENVIRONMENT:
         return credential_steps(CredentialPlacement("env", sink, line))
     logged = ChainStep("-", origin.label, f"logged by {sink}", STATUS_THIS_CODE, line)

@@ -25,7 +25,7 @@ from credlint.analysis.sdk import (
 from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
-from credlint.lambda_handlers import LAMBDA_HANDLER_NAMES, LAMBDA_HANDLER_PARAMETERS
+from credlint.lambda_handlers import has_handler_signature
 from credlint.project.view import CallSite, FactoryReach, ImportedValue
 from credlint.rule import Rule
 
@@ -120,8 +120,7 @@ def lambda_entry_point(owner: cst.MetadataDependent, module: cst.Module) -> Opti
     or taking (event, context), or a Chalice app."""
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
-            parameters = [param.name.value.lstrip("_") for param in statement.params.params]
-            if statement.name.value in LAMBDA_HANDLER_NAMES or parameters == LAMBDA_HANDLER_PARAMETERS:
+            if has_handler_signature(statement.name.value, [param.name.value for param in statement.params.params]):
                 return f"Lambda handler {statement.name.value}()", statement
         elif isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
