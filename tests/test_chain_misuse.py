@@ -485,6 +485,11 @@ MFA_FLAGGED = {
     "too short a session": 'client("sts").get_session_token(DurationSeconds=600)',
     "role session over 12 hours": 'client("sts").assume_role(RoleArn="r", RoleSessionName="s", DurationSeconds=43201)',
     "role session under 15 minutes": 'client("sts").assume_role(RoleArn="r", RoleSessionName="s", DurationSeconds=899)',
+    "web identity session over 12 hours": (
+        'client("sts").assume_role_with_web_identity(RoleArn="r", RoleSessionName="s", WebIdentityToken=t, '
+        "DurationSeconds=86400)"
+    ),
+    "federation session over 36 hours": 'client("sts").get_federation_token(Name="ci", DurationSeconds=200000)',
 }
 
 
@@ -533,6 +538,8 @@ def refresh(code, hours, costs):
     sts.get_session_token(TokenCode=code, DurationSeconds=hours * 3600)
     sts.get_session_token(TokenCode=input("MFA code: "), DurationSeconds=129600)
     sts.get_session_token(SerialNumber=DEVICE, TokenCode="PERIODIC_TOKEN")
+    sts.get_federation_token(Name="ci", TokenCode="123456", DurationSeconds=129600)
+    sts.assume_role_with_saml(RoleArn="r", PrincipalArn="p", SAMLAssertion="a", DurationSeconds=43200)
     sts.get_session_token(SerialNumber=DEVICE, TokenCode="<mfa-code>")
     sts.get_session_token(DurationSeconds=900)
     sts.assume_role(RoleArn="r", RoleSessionName="s", DurationSeconds=43200)

@@ -33,11 +33,15 @@ class _Operation:
 
 
 # ref. aws-chain-reference.md section 7: GetSessionToken DurationSeconds 900-129,600 (default 43,200).
-# AssumeRole is not in the reference: botocore data/sts/2011-06-15/service-2.json gives its
-# roleDurationSecondsType 900-43,200 (default 3,600 per the STS API reference in the same model).
+# The others are not in the reference: botocore data/sts/2011-06-15/service-2.json gives the
+# AssumeRole* operations roleDurationSecondsType 900-43,200 (default 3,600) and GetFederationToken
+# durationSecondsType 900-129,600 (default 43,200), defaults as the model's documentation says.
 OPERATIONS = {
     "get_session_token": _Operation("GetSessionToken", 900, 129_600, "43,200 seconds (12 hours)"),
+    "get_federation_token": _Operation("GetFederationToken", 900, 129_600, "43,200 seconds (12 hours)"),
     "assume_role": _Operation("AssumeRole", 900, 43_200, "3,600 seconds (1 hour)"),
+    "assume_role_with_saml": _Operation("AssumeRoleWithSAML", 900, 43_200, "3,600 seconds (1 hour)"),
+    "assume_role_with_web_identity": _Operation("AssumeRoleWithWebIdentity", 900, 43_200, "3,600 seconds (1 hour)"),
 }
 # Name words that make an object of unknown origin (a parameter, an attribute set elsewhere) the STS client.
 _NAME_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -116,7 +120,7 @@ class MfaSessionToken(Rule):
             operation = OPERATIONS[call.func.attr.value]
             label = f"{self._receiver_label(call.func.value)}.{call.func.attr.value}(...)"
             arguments = call_arguments(self, call, ())
-            code = arguments.get("TokenCode")
+            code = arguments.get("TokenCode") if operation.name in _FIX_CODE else None  # the MFA calls
             if code is not None and _is_literal(self, code):
                 self._report_code(call, code, label, operation, severity)
             duration = arguments.get("DurationSeconds")
@@ -196,7 +200,9 @@ class MfaSessionToken(Rule):
             runtime = _TOO_SHORT.format(minimum=operation.minimum)
         else:
             runtime = _TOO_LONG.format(maximum=operation.maximum, operation=operation.name)
-        runtime += _ROLE_LIMIT.format(maximum=operation.maximum) if operation.name == "AssumeRole" else _ROOT_LIMIT
+        runtime += (
+            _ROLE_LIMIT.format(maximum=operation.maximum) if operation.name.startswith("AssumeRole") else _ROOT_LIMIT
+        )
         fix = (
             f"Ask for {operation.minimum}-{operation.maximum} seconds, or leave DurationSeconds out for the "
             f"default of {operation.default}."
