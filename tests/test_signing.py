@@ -211,6 +211,36 @@ def test_one_config_shared_by_aws_and_other_clients_names_only_the_aws_ones() ->
     assert finding.message == "signature_version='s3' makes boto3.client('s3') sign with retired SigV2"
 
 
+def test_django_storages_setting_signs_with_sigv2() -> None:
+    settings = """
+    AWS_STORAGE_BUCKET_NAME = "media"
+    AWS_S3_SIGNATURE_VERSION = "s3"
+    LEGACY_SIGNATURE: str = "s3"
+    AWS_S3_REGION_NAME = "eu-west-1"
+    """
+    [finding] = signing(settings, "config/settings/production.py")
+    assert (finding.span.line, finding.code) == (3, "CL506")
+    assert finding.message == ("AWS_S3_SIGNATURE_VERSION='s3' makes django-storages' S3 client sign with retired SigV2")
+    assert (
+        finding.explanation.steps[0].reads
+        == "AWS_S3_SIGNATURE_VERSION, which django-storages passes to its client's Config"
+    )
+    annotated = 'AWS_S3_SIGNATURE_VERSION: str = "s3"\nAWS_S3_ENDPOINT_URL = "https://s3.eu-west-1.amazonaws.com"\n'
+    assert lines(annotated, "settings.py") == [(1, "CL506")]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        'AWS_S3_SIGNATURE_VERSION = "s3v4"\n',
+        'AWS_S3_SIGNATURE_VERSION = "s3"\nAWS_S3_ENDPOINT_URL = "http://minio:9000"\n',
+        'import os\nAWS_S3_SIGNATURE_VERSION = os.environ.get("AWS_S3_SIGNATURE_VERSION", "s3v4")\n',
+    ],
+)
+def test_django_storages_sigv4_and_other_stores_are_not_flagged(settings: str) -> None:
+    assert lines(settings, "settings.py") == []
+
+
 def test_sigv2_explanation_shows_the_signing_chain_and_s3s_refusal() -> None:
     code = """
     import boto3

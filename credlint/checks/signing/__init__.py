@@ -19,8 +19,8 @@ E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # fmt: off
 RULES: tuple[RuleInfo, ...] = (
-    # A SigV2 signer is chosen by the signature_version keyword (a Config given it by position is left).
-    RuleInfo("CL506", "sigv2-signature", CATEGORY, W, "Client configured to sign with the retired Signature Version 2", (b"signature_version",), f"{__name__}.sigv2_signature:Sigv2Signature", may_set_signature_version, seeds=lines_of_signature_versions),
+    # A SigV2 signer is chosen by the signature_version keyword, or django-storages' AWS_S3_SIGNATURE_VERSION.
+    RuleInfo("CL506", "sigv2-signature", CATEGORY, W, "Client configured to sign with the retired Signature Version 2", (b"signature_version", b"SIGNATURE_VERSION"), f"{__name__}.sigv2_signature:Sigv2Signature", may_set_signature_version, seeds=lines_of_signature_versions),
     # Every pre-signed URL has a Signature= or X-Amz-Signature= parameter.
     RuleInfo("CL507", "presigned-url-in-code", CATEGORY, E, "Pre-signed URL with a live signature written in the code or any other file", (b"ignature=", b"IGNATURE="), f"{__name__}.presigned_url_in_code:PresignedUrlInCode", may_hold_presigned_url, seeds=lines_of_signature_parameters, text_implementation=f"{__name__}.presigned_url_in_code_in_text:PresignedUrlInCodeInText"),
     # The SigV4 key derivation writes "AWS4" before the secret: "AWS4" + key, f"AWS4{key}", b"AWS4".

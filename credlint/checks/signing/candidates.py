@@ -14,6 +14,8 @@ from credlint.slicing import lines_matching
 # ref. signature_versions.py CONFIG_CLASSES: the modules and names a Config is imported as.
 _CONFIG_MODULES = frozenset({"botocore.config", "botocore.client", "aiobotocore.config"})
 _CONFIG_NAMES = frozenset({"Config", "AioConfig"})
+# ref. sigv2_signature.py DJANGO_SIGNATURE_SETTING: django-storages' setting.
+_DJANGO_SETTING = "AWS_S3_SIGNATURE_VERSION"
 # ref. signature_versions.py SIGV2_VERSIONS (botocore auth.py AUTH_TYPE_MAPS): the SigV2 signers. A
 # candidate check imports no other module of its family, which imports the candidates.
 SIGV2_NAMES = frozenset({"s3", "s3-query", "s3-presign-post", "v2"})
@@ -41,6 +43,12 @@ def may_set_signature_version(probe: FileProbe) -> bool:
     def sigv2(value: ast.expr) -> bool:
         return _is_sigv2(value) or (isinstance(value, ast.Name) and value.id in sigv2_names)
 
+    settings = [(t, a.value) for a in probe.nodes(ast.Assign) for t in a.targets]
+    settings += [(a.target, a.value) for a in probe.nodes(ast.AnnAssign) if a.value is not None]
+    if any(
+        isinstance(target, ast.Name) and target.id == _DJANGO_SETTING and sigv2(value) for target, value in settings
+    ):
+        return True
     config_names = _CONFIG_NAMES | _aliases_of_config(probe)
     for call in probe.nodes(ast.Call):
         if any(keyword.arg == "signature_version" and sigv2(keyword.value) for keyword in call.keywords):
@@ -130,7 +138,7 @@ def _called_name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else ""
 
 
-_SIGNATURE_VERSIONS = re.compile(rb"signature_version|Config\(")
+_SIGNATURE_VERSIONS = re.compile(rb"signature_version|Config\(|AWS_S3_SIGNATURE_VERSION|AWS_S3_ENDPOINT_URL")
 
 
 def lines_of_signature_versions(probe: FileProbe) -> frozenset[int]:

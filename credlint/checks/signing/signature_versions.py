@@ -65,17 +65,21 @@ _S3_FIX = (
 
 
 def sigv2_explanation(
-    version: str, clients: Sequence[str], services: Sequence[Optional[str]], line: int
+    version: str,
+    clients: Sequence[str],
+    services: Sequence[Optional[str]],
+    line: int,
+    source: str = "Config(signature_version=...) given to the client",
 ) -> Explanation:
     """Why the clients' signature version comes from this code, and what AWS does with it."""
     steps = (
-        ChainStep("1", "client-config", "Config(signature_version=...) given to the client", STATUS_THIS_CODE, line),
+        ChainStep("1", "client-config", source, STATUS_THIS_CODE, line),
         ChainStep("2", "config-file", _CONFIG_FILE, STATUS_SHADOWED),
         ChainStep("3", "service-default", _SERVICE_DEFAULT, STATUS_SHADOWED),
     )
     takes, their = ("takes", "its") if len(clients) == 1 else ("take", "their")
     summary = (
-        f"{', '.join(clients)} {takes} signature_version={version!r} from the Config on line {line}: botocore "
+        f"{', '.join(clients)} {takes} signature_version={version!r} from line {line}: botocore "
         f"signs {their} requests with {SIGV2_VERSIONS[version]}. A client's Config wins over the profile "
         "and the service's default SigV4."
     )

@@ -25,6 +25,12 @@ from credlint.settings import FileContext
 SIGV2_SERVICES = frozenset({"sdb", "importexport"})
 # AWS's own endpoint domains: another endpoint_url is an S3-compatible store (MinIO, Ceph, GCS
 # interoperability), some of which still want SigV2.
+# ref. django-storages backends/s3.py S3Storage: the settings it passes to the boto3 client it makes,
+# signature_version into its botocore Config.
+DJANGO_SIGNATURE_SETTING = "AWS_S3_SIGNATURE_VERSION"
+DJANGO_ENDPOINT_SETTING = "AWS_S3_ENDPOINT_URL"
+DJANGO_STORAGE = "django-storages' S3Storage"
+DJANGO_SOURCE = f"{DJANGO_SIGNATURE_SETTING}, which django-storages passes to its client's Config"
 _AWS_ENDPOINT = re.compile(r"\.amazonaws\.com(?:\.cn)?(?![\w.-])|\.api\.aws(?![\w.-])")
 
 
@@ -46,6 +52,7 @@ class Sigv2Signature(Rule):
         super().__init__(context)
         self._configs: list[_SigV2Config] = []
         self._clients: list[tuple[cst.Call, SdkCall]] = []
+        self._settings: dict[str, list[cst.BaseExpression]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         if qualified_names(self, node.func) & CONFIG_CLASSES:
@@ -58,7 +65,22 @@ class Sigv2Signature(Rule):
         if model is not None and model.kind in (CLIENT, RESOURCE):
             self._clients.append((node, model))
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._note_setting(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._note_setting(node.target, node.value)
+
+    def _note_setting(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """django-storages' settings: AWS_S3_SIGNATURE_VERSION, and the endpoint it signs for."""
+        name = target.value if isinstance(target, cst.Name) else None
+        if name in (DJANGO_SIGNATURE_SETTING, DJANGO_ENDPOINT_SETTING):
+            self._settings.setdefault(name, []).append(value)
+
     def leave_Module(self, original_node: cst.Module) -> None:
+        self._report_django_setting()
         for config in self._configs:
             users = [model for call, model in self._clients if self._signs_aws_requests(call, model, config.call)]
             if not users:
@@ -71,6 +93,24 @@ class Sigv2Signature(Rule):
                 sigv2_explanation(config.version, labels, [model.service for model in users], line),
             )
 
+    def _report_django_setting(self) -> None:
+        endpoints = self._settings.get(DJANGO_ENDPOINT_SETTING, [])
+        if any(not self._is_aws_endpoint(endpoint) for endpoint in endpoints):
+            return  # an S3-compatible store (MinIO, Ceph), some of which still want SigV2
+        for value in self._settings.get(DJANGO_SIGNATURE_SETTING, []):
+            version = fold_string(self, value)
+            if version in SIGV2_VERSIONS:
+                self.report(
+                    value,
+                    f"{DJANGO_SIGNATURE_SETTING}={version!r} makes django-storages' S3 client sign with retired SigV2",
+                    sigv2_explanation(version, [DJANGO_STORAGE], ["s3"], self.line_of(value), DJANGO_SOURCE),
+                )
+
+    def _is_aws_endpoint(self, endpoint: cst.BaseExpression) -> bool:
+        if isinstance(endpoint, cst.Name) and endpoint.value == "None":
+            return True
+        return any(piece.text and _AWS_ENDPOINT.search(piece.text) for piece in string_pieces(self, endpoint) or [])
+
     def _signs_aws_requests(self, call: cst.Call, model: SdkCall, config: cst.Call) -> bool:
         """Whether this client gets its signature version from config and sends to AWS itself."""
         if model.service in SIGV2_SERVICES:
@@ -82,9 +122,7 @@ class Sigv2Signature(Rule):
         endpoint = arguments.get("endpoint_url")
         if endpoint is None:
             return not arguments.has_unknown_spread  # **kwargs may carry another store's endpoint
-        if isinstance(endpoint, cst.Name) and endpoint.value == "None":
-            return True
-        return any(piece.text and _AWS_ENDPOINT.search(piece.text) for piece in string_pieces(self, endpoint) or [])
+        return self._is_aws_endpoint(endpoint)
 
     def _effective_configs(self, expr: cst.BaseExpression, depth: int = 0) -> set[cst.Call]:
         """The Config constructions whose signature_version expr ends up with: itself, a name bound
