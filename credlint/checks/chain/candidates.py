@@ -7,6 +7,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from credlint.analysis.module_names import environ_names, names_bound_to
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching
 
@@ -48,13 +49,7 @@ _ENVIRON_METHODS_WRITING = frozenset({"setdefault", "update"})
 def lines_writing_environ(probe: FileProbe) -> frozenset[int]:
     """Each line of a write CL502 reads: `environ[...] = ...`, `environ.setdefault(...)` and
     `environ.update(...)`, on `os.environ` or a name imported from os as environ."""
-    aliases = {
-        alias.asname or alias.name
-        for node in probe.nodes(ast.ImportFrom)
-        if node.module == "os"
-        for alias in node.names
-        if alias.name == "environ"
-    }
+    aliases = environ_names(probe)
 
     def is_environ(node: ast.expr) -> bool:
         return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
@@ -84,13 +79,7 @@ def may_pass_literal_sts_arguments(probe: FileProbe) -> bool:
     CL505 reads. A value computed at runtime is neither a one-time code nor a known duration."""
     if probe.tree is None:
         return True
-    literal_names = {
-        target.id
-        for assign in probe.nodes(ast.Assign)
-        if isinstance(assign.value, _WRITTEN_VALUES)
-        for target in assign.targets
-        if isinstance(target, ast.Name)
-    }
+    literal_names = names_bound_to(probe, lambda value: isinstance(value, _WRITTEN_VALUES))
 
     def written(value: ast.expr) -> bool:
         return isinstance(value, _WRITTEN_VALUES) or (isinstance(value, ast.Name) and value.id in literal_names)

@@ -11,6 +11,7 @@ import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings
+from credlint.analysis.module_names import environ_names, names_bound_to
 from credlint.chain import CREDENTIAL_VARIABLES
 from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe
@@ -99,20 +100,8 @@ def lines_logging_sources(probe: FileProbe) -> frozenset[int]:
 def lines_logging_whole_environment(probe: FileProbe) -> frozenset[int]:
     """Each line of a call that may print or log and is given `os.environ` itself (not one of its
     variables), or a name some assignment binds to an expression holding it."""
-    environ = {"environ"} | {
-        alias.asname
-        for statement in probe.nodes(ast.ImportFrom)
-        if statement.module == "os"
-        for alias in statement.names
-        if alias.name == "environ" and alias.asname
-    }
-    copies = {
-        target.id
-        for assign in probe.nodes(ast.Assign)
-        if _shows(assign.value, environ)
-        for target in assign.targets
-        if isinstance(target, ast.Name)
-    }
+    environ = environ_names(probe)
+    copies = names_bound_to(probe, lambda value: _shows(value, environ))
     lines: set[int] = set()
     for call in probe.once(_sink_calls):
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]

@@ -7,6 +7,7 @@ import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings_with_lines
+from credlint.analysis.module_names import names_bound_to
 from credlint.prefilter import FileProbe
 from credlint.secrets import ACCESS_KEY_TRIGGERS, is_documentation_example, looks_like_secret_access_key
 from credlint.slicing import lines_matching
@@ -32,13 +33,7 @@ def may_set_signature_version(probe: FileProbe) -> bool:
     own modules pass signature versions along in variables, and stay out."""
     if probe.tree is None:
         return True
-    sigv2_names = {
-        target.id
-        for assign in probe.nodes(ast.Assign)
-        if _is_sigv2(assign.value)
-        for target in assign.targets
-        if isinstance(target, ast.Name)
-    }
+    sigv2_names = names_bound_to(probe, _is_sigv2)
 
     def sigv2(value: ast.expr) -> bool:
         return _is_sigv2(value) or (isinstance(value, ast.Name) and value.id in sigv2_names)
