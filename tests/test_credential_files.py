@@ -112,6 +112,13 @@ def test_a_run_that_writes_the_file_names_the_command_and_the_layer() -> None:
     assert "RUN --mount=type=secret" in finding.explanation.fix
 
 
+def test_a_test_suites_fixture_follows_test_policy() -> None:
+    found = docker("FROM python:3.12-slim\nCOPY tests/fixtures/.aws /app/tests/fixtures/.aws\nCOPY .aws /root/.aws\n")
+    assert lines(found) == [(2, "info"), (3, "error")]
+    ignoring = RuleSettings(test_policy=TEST_POLICY_IGNORE)
+    assert lines(check("FROM python:3.12-slim\nCOPY test/.aws /root/.aws\n", DOCKERFILE, "Dockerfile", ignoring)) == []
+
+
 def test_config_file_is_a_warning_since_it_may_hold_only_a_region() -> None:
     found = docker(
         """\

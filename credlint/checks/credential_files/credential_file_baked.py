@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 from typing import Optional
 
+from credlint.analysis.stand_ins import stand_in_severity
 from credlint.checks.credential_files.chain_files import (
     AWS_DIRECTORY,
     AWS_DIRECTORY_NAME,
@@ -21,6 +22,7 @@ from credlint.checks.credential_files.chain_files import (
 from credlint.checks.credential_files.dockerfile_copies import Copy, DockerfileCopies, Word, Write, read_copies
 from credlint.checks.credential_files.explanations import baked_explanation
 from credlint.file_kinds import DOCKERFILE
+from credlint.finding import Severity
 from credlint.text_rule import TextFile, TextRule
 
 
@@ -92,8 +94,16 @@ class CredentialFileBaked(TextRule):
             in_image=in_image,
             named_by=named_by,
         )
-        severity = kind.severity if in_image else lower(kind.severity)
-        self.report(source.span, message, explanation, preview="", severity=severity)
+        severity: Optional[Severity] = kind.severity if in_image else lower(kind.severity)
+        if not source.heredoc and _TEST_DIRECTORIES.intersection(components(source.text)):
+            # A test suite's fixture (tests/fixtures/.aws) holds stand-in keys: test-policy decides.
+            severity = stand_in_severity(kind.severity, self.context.settings, fake=True)
+        if severity is not None:
+            self.report(source.span, message, explanation, preview="", severity=severity)
+
+
+# Directories a test suite keeps its files in.
+_TEST_DIRECTORIES = frozenset({"test", "tests", "testing", "fixtures", "testdata", "test_data", "__fixtures__"})
 
 
 def _landing(copy: Copy, source: Word) -> str:
