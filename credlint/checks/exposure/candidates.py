@@ -131,7 +131,7 @@ def _shows(expr: ast.expr, names: set[str]) -> bool:
 
 
 def lines_of_sinks(probe: FileProbe) -> frozenset[int]:
-    """Where a CL508 finding can start: every line of each call that may print or log."""
+    """Every line of each call that may print or log."""
     return frozenset(
         line for call in probe.once(_sink_calls) for line in range(call.lineno, (call.end_lineno or call.lineno) + 1)
     )
@@ -139,8 +139,8 @@ def lines_of_sinks(probe: FileProbe) -> frozenset[int]:
 
 def _sink_calls(probe: FileProbe) -> tuple[ast.Call, ...]:
     """Each call that may print or log: named so, or a name imported from a module that does."""
-    aliases = _names_imported_from_sink_modules(probe)
-    return tuple(call for call in probe.nodes(ast.Call) if _called_name(call.func) in SINK_CALL_NAMES | aliases)
+    names = SINK_CALL_NAMES | _names_imported_from_sink_modules(probe)
+    return tuple(call for call in probe.nodes(ast.Call) if _called_name(call.func) in names)
 
 
 def _called_name(func: ast.expr) -> str:
