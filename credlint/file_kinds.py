@@ -45,6 +45,7 @@ _BY_SUFFIX = {
 }
 _BY_NAME_PATTERN = (
     ("Dockerfile", DOCKERFILE),
+    ("dockerfile", DOCKERFILE),  # ref. moby/moby#10858, moby/buildkit#1816: read when Dockerfile is absent
     ("Dockerfile.*", DOCKERFILE),
     ("Containerfile", DOCKERFILE),
     ("Containerfile.*", DOCKERFILE),

@@ -86,6 +86,7 @@ def test_copying_a_credential_file_into_the_image_is_an_error(instruction: str) 
         "RUN aws configure set --profile ci profile.ci.aws_session_token $TOKEN",
         "RUN printf '[default]\\naws_access_key_id=%s\\n' \"$KEY\" > /root/.aws/credentials",
         'RUN echo "$CREDENTIALS" | tee -a ~/.aws/credentials',
+        'RUN echo "aws_secret_access_key = $SECRET" >> ~/.aws/credentials',
         "WORKDIR /root/.aws\nCOPY credentials .",
         "WORKDIR /root\nCOPY keys/ .aws/",
     ],
@@ -93,6 +94,14 @@ def test_copying_a_credential_file_into_the_image_is_an_error(instruction: str) 
 def test_writing_the_credentials_file_into_a_layer_is_an_error(instructions: str) -> None:
     found = docker(f"FROM python:3.12-slim\nARG KEY\n{instructions}\n")
     assert lines(found) == [(instructions.count("\n") + 3, "error")]
+
+
+def test_a_run_that_writes_the_config_file_is_a_warning() -> None:
+    found = docker(
+        "FROM python:3.12-slim\nRUN { echo '[default]'; echo 'aws_access_key_id = $KEY'; } > /root/.aws/config\n"
+    )
+    assert lines(found) == [(2, "warning")]
+    assert found[0].message == "RUN writes an AWS config file into the image (> /root/.aws/config)"
 
 
 def test_a_run_that_writes_the_file_names_the_command_and_the_layer() -> None:

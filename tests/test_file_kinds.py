@@ -18,6 +18,7 @@ from tests.conftest import run_cli
         ("stubs.pyi", PYTHON),
         ("Dockerfile", DOCKERFILE),
         ("Dockerfile.prod", DOCKERFILE),
+        ("dockerfile", DOCKERFILE),
         ("worker.dockerfile", DOCKERFILE),
         ("Containerfile", DOCKERFILE),
         (".env", DOTENV),

@@ -52,14 +52,15 @@ class CredentialFileBaked(TextRule):
             self._report_write(dockerfile, write)
 
     def _report_write(self, dockerfile: DockerfileCopies, write: Write) -> None:
+        kind = named_file(components(write.word.text)) or SHARED_CREDENTIALS  # `aws configure set`: credentials
         in_image = dockerfile.in_image(write.stage)
-        message = f"RUN writes an AWS shared credentials file into the image ({write.command})"
+        message = f"RUN writes {kind.what} into the image ({write.command})"
         if not in_image:
             message += ", in a build stage the image does not hold"
         explanation = baked_explanation(
-            SHARED_CREDENTIALS, "RUN", f"RUN {write.command}", write.line, in_image=in_image, written=True
+            kind, "RUN", f"RUN {write.command}", write.line, in_image=in_image, written=True
         )
-        severity = SHARED_CREDENTIALS.severity if in_image else lower(SHARED_CREDENTIALS.severity)
+        severity = kind.severity if in_image else lower(kind.severity)
         self.report(write.word.span, message, explanation, preview="", severity=severity)
 
     def _check_source(self, dockerfile: DockerfileCopies, copy: Copy, source: Word, named: list[NamedFile]) -> None:

@@ -75,8 +75,8 @@ class Copy:
 
 @dataclass(frozen=True)
 class Write:
-    """A RUN that writes the shared credentials file: `aws configure set aws_access_key_id ...`, or
-    a shell redirect into `.aws/credentials`."""
+    """A RUN that writes a file of the chain: `aws configure set aws_access_key_id ...` (the shared
+    credentials file), or a shell redirect into `.aws/credentials` or `.aws/config`."""
 
     line: int
     word: Word  # what writes it: the credential key `aws configure set` is given, or the file
@@ -155,11 +155,12 @@ def read_copies(text: str) -> DockerfileCopies:
 
 
 # ref. AWS CLI `aws configure set`: a credential key (plain, or `default.` / `profile.NAME.` before
-# it) goes to the shared credentials file; and a shell redirect or tee into `.aws/credentials`.
+# it) goes to the shared credentials file; and a shell redirect or tee into `.aws/credentials` or
+# `.aws/config`.
 _CONFIGURE_SET = re.compile(
     r"\baws\s+configure\s+set\s+(?:--\S+\s+\S+\s+)*(?:[\w.-]+\.)?(?P<word>aws_access_key_id|aws_secret_access_key|aws_session_token)\b"
 )
-_REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?(?P<word>[^\s\"';&|]*\.aws/credentials)\b")
+_REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*[\"']?(?P<word>[^\s\"';&|]*\.aws/(?:credentials|config))\b")
 
 
 def _credential_writes(lines: list[str], instruction: dict[str, Any], value: str, stage: int) -> Iterator[Write]:
