@@ -417,6 +417,7 @@ def test_the_variable_names_the_file_in_the_message() -> None:
         "import os\nopen('%d/.aws/credentials' % (os.getpid(),), 'w')",
         "import os\nopen('{0.home}/.aws/credentials'.format(os), 'w')",
         "import os\nopen('%(home)s/.aws/credentials' % {'home': os.path.expanduser('~')}, 'w')",
+        "import os\nwith open(os.path.expanduser('~/.aws/credentials'), 'a'):\n    pass",
     ],
 )
 def test_not_flagged_in_python(code: str) -> None:

@@ -18,6 +18,7 @@ from credlint.checks.credential_files.explanations import written_explanation
 from credlint.checks.credential_files.path_values import SHARED_FILE, SHARED_FILE_VARIABLE, path_values
 from credlint.finding import Severity
 from credlint.rule import Rule
+from credlint.settings import FileContext
 
 # A misconfiguration rather than a leak: the keys were in memory already, and a login helper on a
 # developer machine writes the file on purpose.
@@ -47,8 +48,19 @@ class CredentialFileWritten(Rule):
 
     METADATA_DEPENDENCIES: ClassVar[Sequence[ProviderT]] = (PositionProvider, *BINDING_PROVIDERS)
 
+    def __init__(self, context: FileContext) -> None:
+        super().__init__(context)
+        self._touched: set[cst.CSTNode] = set()
+
+    def visit_With(self, node: cst.With) -> None:
+        """`with open(path, "a"): pass` creates the file or leaves it as it was: it writes no keys."""
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        statements = [small for line in body if isinstance(line, cst.SimpleStatementLine) for small in line.body]
+        if len(body) == len(statements) == 1 and _does_nothing(statements[0]):
+            self._touched.update(item.item for item in node.items)
+
     def visit_Call(self, node: cst.Call) -> None:
-        write = self._file_write(node)
+        write = self._file_write(node) if node not in self._touched else None
         if write is None:
             return
         found = path_values(self, write.path)
@@ -129,3 +141,9 @@ def _writing_flags(flags: Optional[cst.BaseExpression]) -> bool:
 
     flags.visit(_Names())
     return bool(named & _WRITING_FLAGS)
+
+
+def _does_nothing(statement: cst.BaseSmallStatement) -> bool:
+    return isinstance(statement, cst.Pass) or (
+        isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis)
+    )
