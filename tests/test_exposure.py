@@ -55,6 +55,18 @@ FLAGGED = {
         "snapshot = dict(os.environ)\nprint(f'{snapshot}')\n",
         [(6, W), (7, W), (8, W), (10, W)],
     ),
+    "the environment's values, in a loop and a comprehension": (
+        "import os\nfrom os import environ\ndef handler(event, context):\n    for name, value in os.environ.items():\n"
+        "        print(name, value)\n    print('\\n'.join([str((k, v)) for k, v in environ.items()]))\n"
+        "    for value in os.environ.values():\n        print(value)\n",
+        [(5, E), (6, E), (8, E)],
+    ),
+    "an STS response's credentials, in a loop": (
+        "import boto3\nsts = boto3.client('sts', region_name='eu-west-1')\n"
+        "creds = sts.assume_role(RoleArn='a', RoleSessionName='b')['Credentials']\n"
+        "for field, value in creds.items():\n    print(field, value)\n",
+        [(5, E)],
+    ),
     "the whole environment, in a Lambda handler": (
         "import os\ndef lambda_handler(event, context):\n    print('environment:', os.environ)\n",
         [(3, E)],
@@ -222,6 +234,8 @@ NOT_FLAGGED = {
         "import os\ndef handler(event, context):\n    print(os.environ.get('HOME'), os.environ['PATH'])\n"
         "    print(len(os.environ), sorted(os.environ), list(os.environ.keys()))\n"
         "    for name in os.environ:\n        print(name)\n"
+        "    for name, value in os.environ.items():\n        print(name)\n"
+        "    print([name for name, value in os.environ.items() if name.startswith('APP_')])\n"
     ),
     "an unrelated string": "import logging\nlogger = logging.getLogger()\nlogger.debug('%s', 'secret')\n",
     "a name given the secret, then something else": (

@@ -99,9 +99,17 @@ def lines_logging_sources(probe: FileProbe) -> frozenset[int]:
 
 def lines_logging_whole_environment(probe: FileProbe) -> frozenset[int]:
     """Each line of a call that may print or log and is given `os.environ` itself (not one of its
-    variables), or a name some assignment binds to an expression holding it."""
+    variables), or a name some assignment or loop binds to an expression holding it."""
     environ = environ_names(probe)
     copies = names_bound_to(probe, lambda value: _shows(value, environ))
+    loops: list[ast.For | ast.comprehension] = [*probe.nodes(ast.For), *probe.nodes(ast.comprehension)]
+    copies |= {  # `for name, value in os.environ.items()`
+        name.id
+        for loop in loops
+        if _shows(loop.iter, environ)
+        for name in ast.walk(loop.target)
+        if isinstance(name, ast.Name)
+    }
     lines: set[int] = set()
     for call in probe.once(_sink_calls):
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]

@@ -211,6 +211,10 @@ class CredentialValues:
             return self.leaks(expr.left, inner) + self.leaks(expr.right, inner)
         if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
             return tuple(leak for element in expr.elements for leak in self.leaks(element.value, inner))
+        if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return self.leaks(expr.elt, inner)
+        if isinstance(expr, cst.DictComp):
+            return self.leaks(expr.key, inner) + self.leaks(expr.value, inner)
         if isinstance(expr, cst.Dict):
             values = [e.value for e in expr.elements] + [e.key for e in expr.elements if isinstance(e, cst.DictElement)]
             return tuple(leak for value in values for leak in self.leaks(value, inner))

@@ -11,6 +11,7 @@ from credlint.analysis.bindings import BINDING_PROVIDERS
 from credlint.analysis.literals import fold_string
 from credlint.checks.exposure.credential_values import (
     FROZEN_POSITIONS,
+    WHOLE,
     WHOLE_ENVIRONMENT,
     CredentialValues,
     Leak,
@@ -40,6 +41,7 @@ class CredentialsLogged(Rule):
         super().__init__(context)
         self._written: list[_Written] = []
         self._unpackings: list[tuple[cst.Tuple | cst.List, cst.BaseExpression]] = []
+        self._loops: list[tuple[cst.BaseAssignTargetExpression, cst.BaseExpression]] = []
         self._on_lambda = False
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -51,6 +53,12 @@ class CredentialsLogged(Rule):
         for target in node.targets:
             if isinstance(target.target, (cst.Tuple, cst.List)):
                 self._unpackings.append((target.target, node.value))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._loops.append((node.target, node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._loops.append((node.target, node.iter))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self._written:
@@ -70,6 +78,8 @@ class CredentialsLogged(Rule):
             for element, part in zip(target.elements, FROZEN_POSITIONS):
                 if isinstance(element.value, cst.Name):
                     unpacked[element.value] = Leak(part, obj.origin)
+        for loop_target, iterated in self._loops:
+            unpacked.update(_loop_values(values, loop_target, iterated))
         return unpacked
 
     def _check(self, values: CredentialValues, written: _Written) -> None:
@@ -104,3 +114,21 @@ def _is_lambda_handler(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.FunctionDef) and has_handler_signature(
         statement.name.value, [param.name.value for param in statement.params.params]
     )
+
+
+def _loop_values(
+    values: CredentialValues, target: cst.BaseAssignTargetExpression, iterated: cst.BaseExpression
+) -> dict[cst.CSTNode, Leak]:
+    """The loop name that takes a whole mapping's values, `v` in `for k, v in os.environ.items()`
+    or `for v in credentials.values()`, carries what the mapping does; its keys carry nothing."""
+    if not (isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute) and not iterated.args):
+        return {}
+    method = iterated.func.attr.value
+    if method == "items" and isinstance(target, cst.Tuple) and len(target.elements) == 2:
+        value = target.elements[1].value
+    elif method == "values":
+        value = target
+    else:
+        return {}
+    leaks = [leak for leak in values.leaks(iterated.func.value) if leak.part == WHOLE]
+    return {value: leaks[0]} if leaks and isinstance(value, cst.Name) else {}
