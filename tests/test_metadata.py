@@ -38,6 +38,11 @@ FLAGGED = {
         '    return r.get("http://169.254.169.254/latest/meta-data/instance-id").text\n',
         [(3, "CL504")],
     ),
+    "the instance-data host name and the first version, 1.0": (
+        'import urllib.request\nurllib.request.urlopen("http://instance-data/latest/meta-data/public-ipv4")\n'
+        'urllib.request.urlopen("http://169.254.169.254/1.0/meta-data/instance-id")\n',
+        [(2, "CL504"), (3, "CL504")],
+    ),
     "a dated version of the path, as EC2 and its look-alikes serve it": (
         'import urllib.request\nurllib.request.urlopen("http://169.254.169.254/2009-04-04/meta-data/instance-id")\n',
         [(2, "CL504")],

@@ -16,7 +16,7 @@ CATEGORY = "metadata"
 W = Severity.WARNING
 # ref. aws-chain-reference.md section 5: 169.254.169.254 and [fd00:ec2::254]; triggers short
 # enough that a host split over two literals still passes.
-IMDS_TRIGGERS = (b"169.254", b"::254")
+IMDS_TRIGGERS = (b"169.254", b"::254", b"instance-data")
 
 # fmt: off
 RULES: tuple[RuleInfo, ...] = (

@@ -15,8 +15,8 @@ from credlint.analysis.folded_strings import folded_strings
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching
 
-# ref. aws-chain-reference.md section 5: the IPv4 and IPv6 endpoints of IMDS.
-_IMDS_ENDPOINT = re.compile(r"169\.254\.169\.254|fd00:ec2::254", re.IGNORECASE)
+# ref. aws-chain-reference.md section 5: the IPv4 and IPv6 endpoints of IMDS, and its DNS name (imds_urls.py).
+_IMDS_ENDPOINT = re.compile(r"169\.254\.169\.254|fd00:ec2::254|//instance-data\b", re.IGNORECASE)
 # ref. aws-chain-reference.md section 5: latest/meta-data/iam/security-credentials/.
 ROLE_CREDENTIALS_WORD = "security-credentials"
 
@@ -53,7 +53,7 @@ def _names_role_credentials(probe: FileProbe) -> bool:
 
 # Where a finding can start: a line naming the endpoint or a metadata path (a constant holding it
 # brings its readers along, slicing.py); and what decides every request at once: a token fetched.
-_METADATA_LINES = re.compile(rb"169\.254|::254|meta-data|security-credentials")
+_METADATA_LINES = re.compile(rb"169\.254|::254|instance-data|meta-data|security-credentials")
 _TOKEN_LINES = re.compile(rb"api/token|metadata-token", re.IGNORECASE)
 
 

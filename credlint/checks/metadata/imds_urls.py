@@ -22,13 +22,15 @@ SHOWN_UNKNOWN = "{...}"
 
 # ref. aws-chain-reference.md section 5: IMDS answers at http://169.254.169.254/ and
 # http://[fd00:ec2::254]/. Nothing else at 169.254.x.y is IMDS (section 7: ECS is 169.254.170.2).
+# `instance-data` is the name the VPC's Amazon DNS gives 169.254.169.254; scripts of every age use
+# it (not in the reference).
 _IMDS_URL = re.compile(
-    r"^https?://(?P<endpoint>169\.254\.169\.254|\[fd00:ec2::254\])(?::[\d\0]+)?(?P<path>[/?#\0].*)?$",
+    r"^https?://(?P<endpoint>169\.254\.169\.254|\[fd00:ec2::254\]|instance-data(?:\.ec2\.internal)?)(?::[\d\0]+)?(?P<path>[/?#\0].*)?$",
     re.IGNORECASE | re.DOTALL,
 )
-# ref. EC2 user guide, "Instance metadata categories": every path starts with a version, `latest`
-# or a date (`2021-07-15`); nothing at the root but the list of versions.
-_EC2_VERSION = re.compile(r"|latest|\d{4}-\d{2}-\d{2}")
+# ref. EC2 user guide, "Instance metadata categories": every path starts with a version, `latest`,
+# a date (`2021-07-15`) or the first, `1.0`; nothing at the root but the list of versions.
+_EC2_VERSION = re.compile(r"|latest|1\.0|\d{4}-\d{2}-\d{2}")
 # ref. aws-chain-reference.md section 5: IMDSv2 sessions start with `PUT latest/api/token`.
 _TOKEN_PATH = re.compile(r"^/*[^/]*/api/token\b")
 # ref. aws-chain-reference.md section 5: `latest/meta-data/iam/security-credentials/` gives the
