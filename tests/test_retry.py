@@ -7,8 +7,10 @@ import textwrap
 
 import pytest
 
+from credlint.checks.retry.candidates import lines_with_retry_shape
 from credlint.checks.retry.sdk_retries import is_client_error_code, sdk_retries_code
 from credlint.engine import lint_source
+from credlint.prefilter import FileProbe
 from credlint.registry import RULES
 from tests.conftest import lint
 
@@ -915,3 +917,20 @@ def test_candidate_pass_skips_aws_code_without_retries() -> None:
         """)
     result = lint_source("plain.py", source.encode(), [RULES[code] for code in ("CL401", "CL402", "CL403", "CL404")])
     assert result.parsed is False
+
+
+@pytest.mark.parametrize(
+    ("imports", "seeded"),
+    [
+        ("from retry import retry\n", True),
+        ("import retry as r\n", True),
+        ("try:\n    from retry.api import retry_call\nexcept ImportError:\n    pass\n", True),
+        ("from localstack.utils.sync import retry\n", False),
+    ],
+)
+def test_only_the_retry_package_makes_every_decorated_function_a_retry_shape(imports: str, seeded: bool) -> None:
+    """Another project's helper named retry is not a decorator the rules read: its module's
+    decorated tests are left out of the parse."""
+    source = imports + "import pytest\n\n@pytest.mark.slow\ndef test_bucket(s3):\n    s3.list_buckets()\n"
+    lines = lines_with_retry_shape(FileProbe(source.encode()))
+    assert (source.count("\n") - 1 in lines) is seeded

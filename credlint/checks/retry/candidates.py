@@ -12,12 +12,15 @@ function of the same name (a recursive retry).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Union
 
 from credlint.prefilter import FileProbe
 
 # ref. credlint/checks/retry/libraries.py DECORATOR_FACTORIES and TENACITY_CONTROLLERS: their modules.
-RETRY_LIBRARIES = (b"tenacity", b"backoff", b"retrying", b"from retry", b"import retry")
+# The retry package is imported as a module of its own (`from retry import retry`, `import retry`);
+# `from localstack.utils.sync import retry` is another project's helper, which the rules do not read.
+RETRY_LIBRARIES = re.compile(rb"tenacity|backoff|retrying|^[ \t]*(?:from|import)[ \t]+retry\b", re.MULTILINE)
 # ref. credlint/checks/retry/exceptions.py caught_by: the class names an except clause takes ClientError by.
 CATCHING_NAMES = frozenset({"ClientError", "BotoCoreError", "Exception", "BaseException"})
 
@@ -31,7 +34,7 @@ def lines_with_retry_shape(probe: FileProbe) -> frozenset[int]:
     tree = probe.tree
     if tree is None:
         return frozenset()
-    shapes = _RetryShapes(uses_library=any(library in probe.source for library in RETRY_LIBRARIES))
+    shapes = _RetryShapes(uses_library=RETRY_LIBRARIES.search(probe.source) is not None)
     shapes.scan(tree.body, (), ())
     if b"retry_call" in probe.source:
         shapes.found.update(
