@@ -291,6 +291,9 @@ PIECES = [
     "class Store:\n    def __init__(self):\n        self.s3 = make()\n    def unused(self):\n        return 0\n",
     "class Worker(Store):\n    def fetch(self):\n        for attempt in range(5):\n            try:\n"
     "                return self.s3.list_buckets()\n            except ClientError:\n                continue\n",
+    'def reports():\n    return boto3.Session(profile_name="ops")\n',
+    'KEY_VARIABLE = "AWS_ACCESS_KEY_ID"\n',
+    "def set_named(value):\n    os.environ[KEY_VARIABLE] = value\n",
     "creds = boto3.Session().get_credentials()\n",
     "def show():\n    print(creds.secret_key)\n",
     'def dump():\n    token = os.environ.get("AWS_SESSION_TOKEN")\n    print(token)\n',

@@ -13,8 +13,8 @@ from credlint.slicing import lines_matching
 
 CREDENTIAL_KEYWORDS = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 _CREDENTIAL_ARGUMENTS = re.compile(rb"aws_access_key_id|aws_secret_access_key|aws_session_token")
-# Where a profile is chosen or keys are written into the environment (CL502 weighs them together).
-_PROFILE_CHOICES = re.compile(rb"profile_name|profile=|AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_ACCESS_KEY_ID")
+# Where a profile is chosen (CL502 weighs it against the os.environ writes, which the ast finds).
+_PROFILE_CHOICES = re.compile(rb"profile_name|profile=|AWS_PROFILE|AWS_DEFAULT_PROFILE")
 _STS_ARGUMENTS = re.compile(rb"TokenCode|DurationSeconds")
 
 
