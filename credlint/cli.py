@@ -166,7 +166,28 @@ def config_finder(args: argparse.Namespace) -> ConfigFinder:
         fixed = read_pyproject(args.config)
         if fixed is None:
             raise ConfigError(f"{args.config}: has no [tool.credlint] table")
-    return ConfigFinder(overrides, fixed)
+    return ConfigFinder(overrides, fixed, _given_root(args.paths))
+
+
+# What marks a project's top directory, as git, pip and pre-commit find it.
+_PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _given_root(paths: Sequence[str]) -> Optional[Path]:
+    """The project root where no pyproject.toml configures one: the nearest directory at or above
+    the paths given that holds a repository or a package (`credlint check vendor/billing/` from a
+    parent checks billing's project); None for the working directory when none does."""
+    directories = [path if os.path.isdir(path) else os.path.dirname(path) or "." for path in paths if path != "-"]
+    try:
+        current = os.path.commonpath([os.path.abspath(directory) for directory in directories]) if directories else ""
+    except ValueError:  # paths on two drives
+        return None
+    while current:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in _PROJECT_MARKERS):
+            return Path(current)
+        parent = os.path.dirname(current)
+        current = parent if parent != current else ""
+    return None
 
 
 def run_selection(args: argparse.Namespace, only: Optional[frozenset[Path]] = None) -> Report:

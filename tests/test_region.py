@@ -485,6 +485,23 @@ def test_cli_names_the_declaring_file(tmp_path: Path) -> None:
     assert "Dockerfile:2" in findings[0]["explanation"]["runtime"]
 
 
+@pytest.mark.parametrize("marker", ["setup.py", ".git", "pyproject.toml"])
+def test_a_project_checked_from_its_parent_keeps_its_declared_region(tmp_path: Path, marker: str) -> None:
+    """With no [tool.credlint] table, the project is the nearest directory above the paths given
+    that holds a repository or a package, wherever the command runs."""
+    project = tmp_path / "vendor" / "billing"
+    project.mkdir(parents=True)
+    if marker == ".git":
+        (project / marker).mkdir()
+    else:
+        (project / marker).write_text("")
+    (project / "Dockerfile").write_text("FROM python:3.12\nENV AWS_DEFAULT_REGION=eu-west-1\n")
+    (project / "app.py").write_text('import boto3\nqueue = boto3.client("sqs")\n')
+    for cwd, target in ((tmp_path, "vendor/billing"), (project, "."), (tmp_path, "vendor/billing/app.py")):
+        result = run_cli(["check", "--format", "json", "--select", "CL301", target], cwd=cwd)
+        assert [f["severity"] for f in json.loads(result.stdout)["findings"]] == ["info"], (cwd, target)
+
+
 def test_cli_region_from_setting(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.credlint]\nregion-from = "environment"\n')
     (tmp_path / "app.py").write_text('import boto3\nqueue = boto3.client("sqs")\n')
