@@ -33,7 +33,7 @@ _KEY_ID_NEIGHBOUR = re.compile(r"[A-Za-z0-9]")
 # Words that mark a value as a stand-in rather than a credential.
 _PLACEHOLDER_WORDS = re.compile(
     r"example|fake|dummy|test|sample|placeholder|changeme|change_me|your|redacted|"
-    r"mock|xxxx|foobar|secret|token|replace|insert",
+    r"mock|xxxx|foobar|secret|token|replace|insert|abcdefgh|01234567|12345678",
     re.IGNORECASE,
 )
 _TEMPLATE_MARKERS = re.compile(r"[<>{}$%*]|\.\.\.")

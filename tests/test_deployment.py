@@ -658,7 +658,10 @@ def test_fake_values_and_test_files_follow_the_test_policy(settings: RuleSetting
     assert [(f.span.line, f.severity) for f in findings] == expected
 
 
-@pytest.mark.parametrize("value", ["doesnotmatter", "not_used", "localstack", "whatever"])
+@pytest.mark.parametrize(
+    "value",
+    ["doesnotmatter", "not_used", "localstack", "whatever", "123456789012345678901", "just_to_make_boto3_imports_work"],
+)
 def test_values_that_say_they_are_no_key_are_stand_ins(value: str) -> None:
     assert [(f.code, f.severity) for f in lint(".env", f"AWS_SECRET_ACCESS_KEY={value}\n")] == [
         ("CL205", Severity.INFO)

@@ -97,8 +97,9 @@ RESPONSE = {
         'import boto3\nsecret_param = "/Prod/Billing/Service2/DatabaseMasterPwd12"\n',
         f'import boto3\nboto3.client("secretsmanager").create_secret(Name="db", SecretString="{SECRET}")\n',
         'def test(monkeypatch):\n    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")\n',
+        'import boto3\nDUO = {"secret_key": "abcdefghijklmnopqrstuvwxyz1234567890ABCD"}\n',
     ],
-    ids=["secret-name", "secret-arn", "ssm-parameter", "secrets-manager-value", "moto-testing"],
+    ids=["secret-name", "secret-arn", "ssm-parameter", "secrets-manager-value", "moto-testing", "alphabet-stand-in"],
 )
 def test_not_flagged(code: str) -> None:
     assert codes(code) == []

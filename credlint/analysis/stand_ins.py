@@ -17,12 +17,17 @@ _FAKE_VALUE = re.compile(
 
 
 _FAKE_WORD = re.compile(r"FAKE|DUMMY|minio", re.IGNORECASE)
+# No key id, secret or token is all digits or a phrase of words joined by underscores
+# (`just_to_make_boto3_imports_work`): AWS writes them in upper-case letters and digits, or base64.
+_NOT_A_CREDENTIAL = re.compile(r"\d+|[a-z0-9]+(?:_[a-z0-9]+){2,}")
 
 
 def looks_fake(value: str) -> bool:
     """A value no real credential has: test fixtures' and documentation's stand-ins (`AKIA_FAKE_KEY`)."""
     value = value.strip()
-    return bool(_FAKE_VALUE.match(value) or _FAKE_WORD.search(value)) or value.endswith(("EXAMPLE", "EXAMPLEKEY"))
+    if _FAKE_VALUE.match(value) or _FAKE_WORD.search(value) or _NOT_A_CREDENTIAL.fullmatch(value):
+        return True
+    return value.endswith(("EXAMPLE", "EXAMPLEKEY"))
 
 
 def is_stand_in(settings: RuleSettings, *, fake: bool = False) -> bool:
