@@ -445,6 +445,33 @@ def test_workflow_env_levels_and_configure_aws_credentials() -> None:
     assert_no_secret(findings, "literal-token-value")
 
 
+def test_role_chaining_with_an_earlier_sessions_keys_is_not_a_stored_key() -> None:
+    workflow = """\
+on: push
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          role-to-assume: ${{ secrets.OIDC_ROLE }}
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ env.AWS_ACCESS_KEY_ID }}
+          aws-secret-access-key: ${{ env.AWS_SECRET_ACCESS_KEY }}
+          aws-session-token: ${{ env.AWS_SESSION_TOKEN }}
+          role-to-assume: arn:aws:iam::111122223333:role/publisher
+          aws-region: us-east-1
+      - uses: aws-actions/configure-aws-credentials@v4
+        with:
+          aws-access-key-id: ${{ secrets.KEY_ID }}
+          aws-secret-access-key: ${{ secrets.SECRET }}
+          role-to-assume: arn:aws:iam::111122223333:role/publisher
+"""
+    assert [(f.span.line, f.code) for f in lint(".github/workflows/publish.yml", workflow)] == [(19, "CL205")]
+
+
 def test_workflow_by_shape_outside_github_directory_and_quiet_yaml() -> None:
     assert found("ci/deploy.yaml", WORKFLOW) == [
         (6, "CL205"),

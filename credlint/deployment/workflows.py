@@ -26,6 +26,9 @@ from credlint.deployment.model import VALUE_EXPRESSION, VALUE_LITERAL, VALUE_SEC
 # the job's later steps; with role-to-assume alone it gets a role's credentials through OIDC.
 CONFIGURE_AWS_CREDENTIALS = "aws-actions/configure-aws-credentials"
 ACCESS_KEY_INPUT = "aws-access-key-id"
+# ref. the same README, "Role chaining": keys from an earlier step's session (`${{ env.* }}`,
+# `${{ steps.*.outputs.* }}`), given with role-to-assume, are used only to assume that role.
+ROLE_INPUT = "role-to-assume"
 # ref. aws-actions/configure-aws-credentials src/helpers.ts exportRegion: the `aws-region` input is
 # exported as AWS_DEFAULT_REGION and AWS_REGION, unless output-env-credentials is false.
 REGION_INPUT = "aws-region"
@@ -76,6 +79,7 @@ def _action_inputs(step: YamlNode, where: str) -> Iterator[EnvironmentEntry]:
     if uses.split("@", 1)[0].lower() != CONFIGURE_AWS_CREDENTIALS:
         return
     inputs = list(mapping_items(child(step, "with")))
+    assumes_role = any(name == ROLE_INPUT for name, _, _ in inputs)
     exports_env = all(
         name != "output-env-credentials" or (scalar_text(value) or "").lower() != "false" for name, _, value in inputs
     )
@@ -84,7 +88,7 @@ def _action_inputs(step: YamlNode, where: str) -> Iterator[EnvironmentEntry]:
         if value_kind == VALUE_LITERAL and not value:
             continue
         span = name_span(key_node, name)
-        if name == ACCESS_KEY_INPUT:
+        if name == ACCESS_KEY_INPUT and not (assumes_role and value_kind == VALUE_EXPRESSION):
             yield EnvironmentEntry(name, value, value_kind, where, PLATFORM_GITHUB_ACTIONS, span)
         elif name == REGION_INPUT and exports_env:
             region_where = f"the {REGION_INPUT} input of {where}"
