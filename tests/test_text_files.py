@@ -290,6 +290,17 @@ def test_a_secret_with_no_name_and_no_key_id_nearby_is_not_a_key(tmp_path: Path)
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [("hashes.txt", 6, "CL101")]
 
 
+def test_pieces_of_a_percent_encoded_token_are_not_values(tmp_path: Path) -> None:
+    encoded = TOKEN[:60] + "%2F" + SECRET + "%2B" + TOKEN[60:180] + "%3D"
+    location = (
+        "https://awslambda-eu-west-1-tasks.s3.eu-west-1.amazonaws.com/snapshots/fn?"
+        f"X-Amz-Security-Token={encoded}&X-Amz-Credential={TEMPORARY_KEY}%2F20240101%2Feu-west-1%2Fs3%2Faws4_request"
+    )
+    (tmp_path / "lambda.GetFunction_1.json").write_text(json.dumps({"Code": {"Location": location}}) + "\n")
+    result = run_cli(["check", "--format", "json", "."], cwd=tmp_path)
+    assert {f["code"] for f in json.loads(result.stdout)["findings"]} == {"CL101"}
+
+
 def test_a_python_module_that_does_not_parse_is_still_read_for_keys(tmp_path: Path) -> None:
     (tmp_path / "legacy.py").write_text(
         f'import boto\nprint "connecting"\nconn = boto.connect_s3("{KEY}", "{SECRET}")\n# and "{PLACEHOLDER}"\n'

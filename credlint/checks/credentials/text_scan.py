@@ -101,7 +101,20 @@ def scan_text(text: str, skipped_lines: frozenset[int] = frozenset()) -> tuple[T
 def _candidate_values(text: str, key_ids: Sequence[TextCredential]) -> set[tuple[int, str]]:
     """The base64 runs a secret or token could be: only those it is reported for are looked at
     (after a credential name, near a key id, or with an STS header), so a large data file costs
-    a few substring searches rather than a scan of every run it holds."""
+    a few substring searches rather than a scan of every run it holds. A run next to a percent
+    escape is a piece of a URL-encoded value (a pre-signed URL's token), never a value itself."""
+    return {(start, run) for start, run in _runs(text, key_ids) if not _percent_encoded(text, start, start + len(run))}
+
+
+# ref. RFC 3986 section 2.1: a percent-encoded octet.
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _percent_encoded(text: str, start: int, end: int) -> bool:
+    return bool(_PERCENT_ESCAPE.match(text, max(start - 3, 0), start) or _PERCENT_ESCAPE.match(text, end))
+
+
+def _runs(text: str, key_ids: Sequence[TextCredential]) -> set[tuple[int, str]]:
     runs: set[tuple[int, str]] = set()
     for name_end in _credential_name_ends(text):
         value = _VALUE_AFTER_NAME.match(text, name_end)
