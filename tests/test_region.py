@@ -158,6 +158,12 @@ NOT_FLAGGED = {
     "unknown kwargs": 'import boto3\ndef make(**kwargs):\n    return boto3.client("sqs", **kwargs)\n',
     "star args": 'import boto3\ndef make(*args):\n    return boto3.client("sqs", *args)\n',
     "literal kwargs with region": 'import boto3\nO = {"region_name": "eu-west-1"}\nboto3.client("sqs", **O)\n',
+    "kwargs given the region after they are built": (
+        "import boto3\ndef make(region=None):\n    kw = {}\n    if region:\n        kw['region_name'] = region\n"
+        "    return boto3.Session(**kw).client('glue')\n"
+        "def other(region):\n    options = {'use_ssl': True}\n    options.update(region_name=region)\n"
+        "    return boto3.client('sqs', **options)\n"
+    ),
     "config with region": 'import boto3\nfrom botocore.config import Config\nboto3.client("sqs", config=Config(region_name="eu-west-1"))\n',
     "config positional region": 'import boto3\nfrom botocore.config import Config\nboto3.client("sqs", config=Config("eu-west-1"))\n',
     "config from a parameter": 'import boto3\ndef make(config):\n    return boto3.client("sqs", config=config)\n',

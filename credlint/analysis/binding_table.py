@@ -60,6 +60,8 @@ def _is_binding_step(node_type: type[cst.CSTNode]) -> bool:
 
 
 _TYPE_FACTORIES = frozenset({"typing.NewType", "typing.TypeVar"})
+# Methods that add to a dict or list in place, so that its literal no longer says what it holds.
+_CHANGING_METHODS = frozenset({"update", "setdefault", "__setitem__", "append", "extend", "insert"})
 
 
 class Context(Enum):
@@ -130,9 +132,18 @@ class _TableBuilder:
             self.attribute_chains[-1] = None
 
     def visit_Subscript(self, node: cst.Subscript, context: Context) -> None:
+        if context is not Context.LOAD and isinstance(node.value, cst.Name):  # `kw["region_name"] = r`, del
+            self.scope.module.changed_in_place.add(node.value.value)
         self.visit_children(node, Context.LOAD)
 
     def visit_Call(self, node: cst.Call, context: Context) -> None:
+        func = node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.attr.value in _CHANGING_METHODS
+        ):
+            self.scope.module.changed_in_place.add(func.value.value)  # `kw.update(region_name=r)`
         self.attribute_chains.append(None)
         factory = {qualified.name for qualified in self.scope.qualified_names_for(node)} & _TYPE_FACTORIES
         if factory:  # as in LibCST, the name given to NewType or TypeVar is not read
@@ -173,6 +184,8 @@ class _TableBuilder:
             self.visit(node.value, context)
 
     def visit_AugAssign(self, node: cst.AugAssign, context: Context) -> None:
+        if isinstance(node.target, cst.Name):  # `kw |= {...}` changes a dict in place
+            self.scope.module.changed_in_place.add(node.target.value)
         self.visit(node.target, Context.STORE)
         self.visit(node.operator, context)
         self.visit(node.value, context)

@@ -112,6 +112,7 @@ class NameScope:
         self.steps = 0
         self.reads_by_node: dict[cst.CSTNode, set[Read]] = {}
         self.redirects: dict[str, NameScope] = {}  # `global x` / `nonlocal x`
+        self.changed_in_place: set[str] = set()  # the module's: names whose container a statement changes
         self.name_prefix = ""
 
     def bind(

@@ -12,7 +12,7 @@ from typing import Optional
 
 import libcst as cst
 
-from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
+from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, scope_of, single_bound_value
 from credlint.analysis.literals import fold_string
 
 CLIENT = "client"
@@ -145,6 +145,9 @@ def literal_keywords(
     if depth > MAX_RESOLUTION_DEPTH:
         return None
     if isinstance(expr, cst.Name):
+        scope = scope_of(owner, expr)
+        if scope is not None and expr.value in scope.module.changed_in_place:
+            return None  # `kw = {}; kw["region_name"] = region`: the literal is not all it holds
         value = single_bound_value(owner, expr)
         return literal_keywords(owner, value, depth + 1) if value is not None else None
     if isinstance(expr, cst.Dict):
