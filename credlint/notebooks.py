@@ -20,8 +20,11 @@ from typing import Any, Optional
 
 # ref. JSON (RFC 8259) string literals; nbformat writes one per source line.
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-# IPython, not Python: `%pip ...`, `!aws ...`, `files = !ls`, `t = %timeit f()`, `obj?`, `?obj`.
-_LINE_MAGIC = re.compile(r"^\s*(?:[%!?]|[\w.,\s]+=\s*[%!]|[\w.]+\?{1,2}\s*$)")
+# IPython, not Python: `%pip ...`, `!aws ...`, `files = !ls`, `t = %timeit f()`, `obj?`, `?obj`,
+# and magics run without their `%` (automagic): `pip install boto3`, `conda install ...`.
+_LINE_MAGIC = re.compile(
+    r"^\s*(?:[%!?]|[\w.,\s]+=\s*[%!]|[\w.]+\?{1,2}\s*$|(?:pip|conda|mamba)\s+(?:install|uninstall)\b)"
+)
 
 
 class NotebookError(ValueError):
@@ -96,15 +99,21 @@ def _code_cell(number: int, cell: dict[str, Any]) -> _CodeCell:
     lines = text.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):  # a cell magic: the whole cell is another language
         return _CodeCell(number, lines, [("#" + line, -1) for line in lines])
-    return _CodeCell(number, lines, [(_as_python(line), 0) for line in lines])
+    return _CodeCell(number, lines, [(line, 0) for line in _as_python(lines)])
 
 
-def _as_python(line: str) -> str:
-    """A magic line as a comment of the same length, so that columns stay where they were."""
-    if not _LINE_MAGIC.search(line):
-        return line
-    indent = len(line) - len(line.lstrip())
-    return line[:indent] + "#" + line[indent + 1 :] if line.strip() else line
+def _as_python(lines: Sequence[str]) -> Iterator[str]:
+    """Each magic line as a comment of the same length, so that columns stay where they were; a
+    magic continued with a backslash (`!pip install \\`) goes on over the lines after it."""
+    continued = False
+    for line in lines:
+        if not (continued or _LINE_MAGIC.search(line)) or not line.strip():
+            continued = False
+            yield line
+            continue
+        continued = line.rstrip().endswith("\\")
+        indent = len(line) - len(line.lstrip())
+        yield line[:indent] + "#" + line[indent + 1 :]
 
 
 def _string_literals(text: str) -> Iterator[_Literal]:

@@ -131,3 +131,12 @@ def test_a_cell_that_ends_mid_expression_is_reported_inside_the_file(tmp_path: P
     _, findings, _ = check(tmp_path, "unfinished.ipynb", text)
     assert [(f["code"], f["message"][-8:]) for f in findings] == [("CL000", "(cell 2)")]
     assert findings[0]["line"] == line_of(text, "boto3.client('s3',")
+
+
+def test_magics_continued_over_lines_and_automagic_installs_are_not_python(tmp_path: Path) -> None:
+    text = notebook(
+        code("!pip install --upgrade \\", "    boto3 \\", "    sagemaker", "pip install igraph networkx"),
+        code("%pip install -q \\", "  awswrangler", "import boto3", "sqs = boto3.client('sqs')"),
+    )
+    _, findings, _ = check(tmp_path, "setup.ipynb", text)
+    assert [(f["code"], f["line"]) for f in findings] == [("CL301", line_of(text, "boto3.client('sqs')"))]
