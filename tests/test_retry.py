@@ -493,6 +493,38 @@ def test_flagged(body: str, expected: list[tuple[int, str]]) -> None:
 
 
 NOT_FLAGGED = {
+    "a loop that drops the item the error names and sends the rest": """
+        def delete(ids):
+            while ids:
+                try:
+                    s3.delete_objects(Bucket="b", Delete={"Objects": [{"Key": key} for key in ids]})
+                    break
+                except ClientError as error:
+                    if error.response["Error"]["Code"] != "InvalidSnapshot.NotFound":
+                        raise
+                    ids.remove(error.response["Error"]["Message"].split()[-1])
+                    continue
+        """,
+    "a recursion one level up the key space": """
+        def fetch(key):
+            try:
+                return s3.get_object(Bucket="b", Key=key)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "NoSuchKey" or "/" not in key:
+                    raise
+                parent_key = key.rsplit("/", 1)[0]
+                return fetch(parent_key)
+        """,
+    "a recursion with arguments the handler rewrote": """
+        def query(**kwargs):
+            try:
+                return s3.list_objects_v2(**kwargs)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ValidationException":
+                    raise
+                kwargs["Prefix"] = kwargs["Prefix"].strip("/")
+                return query(**kwargs)
+        """,
     "gated by a tuple of codes": """
         def fetch(key):
             for attempt in range(5):

@@ -171,20 +171,64 @@ def loop_header(loop: Loop) -> str:
 
 def _same_call_each_time(loop: Loop, try_node: cst.Try) -> bool:
     """A loop retries only when each pass makes the same request: not when the loop target
-    (`for region in regions`) or what a handler assigns (`key = next_key`) changes what the try
-    body does. Logging those names is fine."""
-    changing = {
-        name.value
-        for handler in try_node.handlers
-        for node in walk(handler.body)
-        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign))
-        for target in (node.targets if isinstance(node, cst.Assign) else [node])
-        for name in walk(target.target)
-        if isinstance(name, cst.Name)
-    }
+    (`for region in regions`) or what a handler assigns or changes in place (`key = next_key`,
+    `ids.remove(bad)`) changes what the try body does. Logging those names is fine."""
+    changing = _changed_by_handlers(try_node)
     if isinstance(loop, cst.For):
         changing |= {node.value for node in walk(loop.target) if isinstance(node, cst.Name)}
     return not _reads_outside_logging(try_node.body, changing)
+
+
+# Methods that change a list, dict or set in place.
+_CHANGING_METHODS = frozenset(
+    {"remove", "pop", "append", "extend", "insert", "clear", "discard", "add", "update", "setdefault", "popitem"}
+)
+
+
+def _changed_by_handlers(try_node: cst.Try) -> set[str]:
+    """The names the except clauses bind again or change in place."""
+    changed: set[str] = set()
+    for node in (inner for handler in try_node.handlers for inner in walk(handler.body)):
+        if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
+            targets = [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            changed.update(name.value for target in targets for name in walk(target) if isinstance(name, cst.Name))
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, cst.Name) and node.func.attr.value in _CHANGING_METHODS:
+                changed.add(receiver.value)
+    return changed
+
+
+def _sends_another_request(function: cst.FunctionDef, try_node: cst.Try, call: cst.Call) -> bool:
+    """A recursive call that gives a parameter the try body reads something other than itself
+    (`fetch(parent_key)` for `key`), or after the handler changed it (`kwargs["Key"] = ...`): a
+    new request, not a retry. A counter (`attempt + 1`) the request does not read changes nothing."""
+    params = function.params
+    positional = [param.name.value for param in (*params.posonly_params, *params.params)]
+    if positional[:1] in (["self"], ["cls"]) and isinstance(call.func, cst.Attribute):
+        positional = positional[1:]  # `self.fetch(key)` gives key to the parameter after self
+    stars = [param for param in (params.star_arg, params.star_kwarg) if isinstance(param, cst.Param)]
+    every = {*positional, *(param.name.value for param in (*params.kwonly_params, *stars))}
+    given: dict[str, cst.BaseExpression] = {}
+    plain = [arg for arg in call.args if not arg.star]
+    for position, arg in enumerate(plain):
+        name = (
+            arg.keyword.value
+            if arg.keyword is not None
+            else positional[position]
+            if position < len(positional)
+            else None
+        )
+        if name is not None:
+            given[name] = arg.value
+    changed = _changed_by_handlers(try_node)
+    for name in every:
+        if not _reads_outside_logging(try_node.body, {name}):
+            continue
+        value = given.get(name)
+        if name in changed or (value is not None and not (isinstance(value, cst.Name) and value.value == name)):
+            return True
+    return False
 
 
 def _reads_outside_logging(node: cst.CSTNode, names: set[str]) -> bool:
@@ -260,7 +304,9 @@ def _recursion_site(
         node
         for handler, _ in candidates
         for node in walk(handler.body)
-        if isinstance(node, cst.Call) and context.recursive_call(node) is not None
+        if isinstance(node, cst.Call)
+        and context.recursive_call(node) is not None
+        and not _sends_another_request(function, try_node, node)
     ]
     if not recursive_calls:
         return None
