@@ -481,6 +481,28 @@ def test_declared_region_is_found_at_the_project_root_only(tmp_path: Path) -> No
     assert find_declared_region(tmp_path) == ".github/workflows/ci.yml:2"
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("tox.ini", "[tox]\nenvlist = py311\n\n[testenv]\nsetenv = AWS_DEFAULT_REGION=eu-central-1\n", 5),
+        ("tox.ini", "[testenv]\nsetenv =\n    PYTHONPATH = src\n    AWS_DEFAULT_REGION = eu-west-1\n", 4),
+        ("pytest.ini", "[pytest]\nenv =\n    D:AWS_DEFAULT_REGION=us-east-1\n", 3),
+        ("pyproject.toml", '[tool.pytest.ini_options]\nenv = [\n    "AWS_DEFAULT_REGION=eu-west-1",\n]\n', 3),
+        ("pyproject.toml", '[tool.pytest.ini_options]\nenv = ["AWS_DEFAULT_REGION=eu-west-1"]\n', 2),
+    ],
+)
+def test_test_runner_settings_declare_the_region(tmp_path: Path, name: str, text: str, line: int) -> None:
+    (tmp_path / name).write_text(text)
+    find_declared_region.cache_clear()
+    assert find_declared_region(tmp_path) == f"{name}:{line}"
+
+
+def test_a_test_runner_file_naming_the_variable_without_a_value_declares_nothing(tmp_path: Path) -> None:
+    (tmp_path / "tox.ini").write_text("[testenv]\npassenv = AWS_DEFAULT_REGION\n")
+    find_declared_region.cache_clear()
+    assert find_declared_region(tmp_path) is None
+
+
 def test_cli_names_the_declaring_file(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.credlint]\nselect = ['CL3']\n")
     (tmp_path / "Dockerfile").write_text("FROM python:3.12\nENV AWS_DEFAULT_REGION=eu-west-1\n")

@@ -5,12 +5,14 @@ or CI workflow sets AWS_DEFAULT_REGION gives every client a region through link 
 region chain, so a client with no region in code is not a surprise there. The files are read
 with the same parsers as the deployment rules (credlint/deployment). Limits, on purpose: only
 the root and `.github/workflows/` are looked at, and a Dockerfile `ARG` alone does not count
-(build arguments are gone when the container runs).
+(build arguments are gone when the container runs). tox's `setenv` and pytest-env's `env` count:
+the tests run with them.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
@@ -38,7 +40,9 @@ def find_declared_region(root: Path) -> Optional[str]:
     """
     for path in _declaration_files(root):
         text = _read(path)
-        line = declaration_line(path.relative_to(root).as_posix(), text) if text is not None else None
+        read = test_runner_line if path.name in TEST_RUNNER_FILES else None
+        relative = path.relative_to(root).as_posix()
+        line = (read(text) if read else declaration_line(relative, text)) if text is not None else None
         if line is not None:
             return f"{path.relative_to(root).as_posix()}:{line}"
     return None
@@ -65,8 +69,24 @@ def declaration_line(path: str, text: str) -> Optional[int]:
     return None
 
 
+# ref. tox's `setenv` and pytest-env's `env` settings: the variables they give the test processes,
+# one `NAME=value` per line (in pyproject.toml, one per string).
+TEST_RUNNER_FILES = ("tox.ini", "pytest.ini", "setup.cfg", "pyproject.toml")
+_TEST_RUNNER_SETTING = re.compile(
+    r"""^[ \t]*(?:(?:set)?env[ \t]*=[ \t]*\[?[ \t]*)?["']?(?:[DR]:)?AWS_DEFAULT_REGION[ \t]*=[ \t]*[A-Za-z0-9{$]""",
+    re.MULTILINE,
+)
+
+
+def test_runner_line(text: str) -> Optional[int]:
+    """The line of a tox or pytest setting that gives the test processes AWS_DEFAULT_REGION."""
+    match = _TEST_RUNNER_SETTING.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def _declaration_files(root: Path) -> Iterator[Path]:
     yield from sorted({path for pattern in ROOT_PATTERNS for path in root.glob(pattern) if path.is_file()})
+    yield from (root / name for name in TEST_RUNNER_FILES if (root / name).is_file())
     workflows = root / WORKFLOW_DIRECTORY
     if workflows.is_dir():
         yield from sorted(path for path in workflows.iterdir() if path.suffix in (".yml", ".yaml") and path.is_file())
