@@ -493,6 +493,30 @@ def test_flagged(body: str, expected: list[tuple[int, str]]) -> None:
 
 
 NOT_FLAGGED = {
+    "a handler that hands the request's list to a function that drops the bad item": """
+        def tag(ids, drop):
+            while ids:
+                try:
+                    return s3.delete_objects(Bucket="b", Delete={"Objects": [{"Key": key} for key in ids]})
+                except ClientError as error:
+                    bad = error.response["Error"].get("Key")
+                    if bad:
+                        drop(bad, ids)
+                        continue
+                    raise
+        """,
+    "a handler that asks AWS to remove the cause first": """
+        def terminate(ec2, ids):
+            while True:
+                try:
+                    ec2.terminate_instances(InstanceIds=ids)
+                    return
+                except ClientError as error:
+                    if error.response["Error"]["Code"] != "OperationNotPermitted":
+                        raise
+                    ec2.modify_instance_attribute(InstanceId=ids[0], DisableApiTermination={"Value": False})
+                    time.sleep(1)
+        """,
     "a loop that drops the item the error names and sends the rest": """
         def delete(ids):
             while ids:

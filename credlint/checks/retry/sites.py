@@ -9,8 +9,9 @@ from typing import Optional
 
 import libcst as cst
 
+from credlint.analysis.bindings import imported_names
 from credlint.analysis.syntax_children import code_children
-from credlint.checks.retry.aws_calls import SdkRetries, aws_requests, sdk_retries_of
+from credlint.checks.retry.aws_calls import SdkRetries, aws_requests, is_sdk_object, sdk_retries_of
 from credlint.checks.retry.conditions import CodeTest, Condition, Known, verdict
 from credlint.checks.retry.error_reader import EXCEPTION, ErrorReader
 from credlint.checks.retry.exceptions import Caught, caught_by
@@ -142,7 +143,7 @@ def _loop_site(
         requests = aws_requests(owner, index, statements(try_node.body))
         try_sdk = sdk_retries_of(owner, requests)
         found = _handler_retries(
-            owner, index, function, candidates, bool(requests), try_sdk, fall_retries=not leaves_after, recursion=None
+            owner, index, function, candidates, try_node, try_sdk, fall_retries=not leaves_after, recursion=None
         )
         if found:
             handlers.extend(found)
@@ -185,17 +186,26 @@ _CHANGING_METHODS = frozenset(
 )
 
 
-def _changed_by_handlers(try_node: cst.Try) -> set[str]:
-    """The names the except clauses bind again or change in place."""
+def _changed_by_handlers(try_node: cst.Try, caller: Optional[str] = None) -> set[str]:
+    """The names the except clauses bind again, change in place, or hand to a function that may
+    (other than the caller itself, which a recursive retry calls again with them)."""
     changed: set[str] = set()
     for node in (inner for handler in try_node.handlers for inner in walk(handler.body)):
         if isinstance(node, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
             targets = [target.target for target in node.targets] if isinstance(node, cst.Assign) else [node.target]
             changed.update(name.value for target in targets for name in walk(target) if isinstance(name, cst.Name))
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            receiver = node.func.value
-            if isinstance(receiver, cst.Name) and node.func.attr.value in _CHANGING_METHODS:
-                changed.add(receiver.value)
+        elif isinstance(node, cst.Call) and not _is_logging(node):
+            # `ids.remove(bad)`; `remove_snapshot(bad, ids)`, which may change what it is given
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.attr.value in _CHANGING_METHODS
+            ):
+                changed.add(func.value.value)
+            called = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+            if called != caller:
+                changed.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name))
     return changed
 
 
@@ -221,7 +231,7 @@ def _sends_another_request(function: cst.FunctionDef, try_node: cst.Try, call: c
         )
         if name is not None:
             given[name] = arg.value
-    changed = _changed_by_handlers(try_node)
+    changed = _changed_by_handlers(try_node, function.name.value)
     for name in every:
         if not _reads_outside_logging(try_node.body, {name}):
             continue
@@ -258,7 +268,7 @@ def _handler_retries(
     index: ModuleIndex,
     function: Optional[cst.FunctionDef],
     candidates: Sequence[tuple[cst.ExceptHandler, Caught]],
-    has_aws_call: bool,
+    try_node: cst.Try,
     sdk: SdkRetries,
     *,
     fall_retries: bool,
@@ -266,6 +276,7 @@ def _handler_retries(
 ) -> list[HandlerRetry]:
     """What each relevant except clause of one try retries."""
     found: list[HandlerRetry] = []
+    has_aws_call = bool(aws_requests(owner, index, statements(try_node.body)))
     body = statements(function.body) if function is not None else []
     earlier_codes: list[str] = []  # codes that earlier `except client.exceptions.X` clauses take
     context = PathContext(function_name=recursion)
@@ -274,6 +285,8 @@ def _handler_retries(
             earlier_codes.extend(caught.specific)
         if not caught.relevant or (caught.broad and not caught.client_error and not has_aws_call):
             continue
+        if _asks_aws_first(owner, index, handler, try_node):
+            continue  # it asks AWS to change what failed (lifts termination protection) first: a remedy
         roles = {}
         if handler.name is not None and isinstance(handler.name.name, cst.Name):
             roles[handler.name.name.value] = EXCEPTION
@@ -291,6 +304,34 @@ def _handler_retries(
         result = verdict([(*prior, *conditions) for conditions in retry_paths], caught.service or sdk.service)
         found.append(HandlerRetry(handler.type or handler, caught, result, handler.type))
     return found
+
+
+def _asks_aws_first(
+    owner: cst.MetadataDependent, index: ModuleIndex, handler: cst.ExceptHandler, try_node: cst.Try
+) -> bool:
+    """The except clause calls an SDK object, or the object the try body sends its request
+    through (`ec2` handed in as a parameter), for something other than logging."""
+    receivers = {source_of(receiver) for receiver in _called_objects(owner, try_node.body)}
+    return any(
+        is_sdk_object(owner, index, receiver) or source_of(receiver) in receivers
+        for receiver in _called_objects(owner, handler.body)
+    )
+
+
+def _called_objects(owner: cst.MetadataDependent, block: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """What methods are called on: objects the code made or was given, not a module (`json.dumps`),
+    not the object's own methods (`self.fetch(...)`), not a logger."""
+    for node in walk(block):
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)) or _is_logging(node):
+            continue
+        receiver = node.func.value
+        head = receiver
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+            continue
+        if not (isinstance(head, cst.Name) and imported_names(owner, head)):
+            yield receiver
 
 
 def _recursion_site(
@@ -313,7 +354,7 @@ def _recursion_site(
     requests = aws_requests(owner, index, statements(try_node.body))
     sdk = sdk_retries_of(owner, requests)
     handlers = _handler_retries(
-        owner, index, function, candidates, bool(requests), sdk, fall_retries=False, recursion=function.name.value
+        owner, index, function, candidates, try_node, sdk, fall_retries=False, recursion=function.name.value
     )
     if not handlers:
         return None
