@@ -60,8 +60,23 @@ def _is_binding_step(node_type: type[cst.CSTNode]) -> bool:
 
 
 _TYPE_FACTORIES = frozenset({"typing.NewType", "typing.TypeVar"})
-# Methods that add to a dict or list in place, so that its literal no longer says what it holds.
-_CHANGING_METHODS = frozenset({"update", "setdefault", "__setitem__", "append", "extend", "insert"})
+# Methods that change a dict, list or set in place, so that its literal no longer says what it holds.
+CHANGING_METHODS = frozenset(
+    {
+        "update",
+        "setdefault",
+        "__setitem__",
+        "pop",
+        "popitem",
+        "clear",
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "discard",
+        "add",
+    }
+)
 
 
 class Context(Enum):
@@ -138,11 +153,7 @@ class _TableBuilder:
 
     def visit_Call(self, node: cst.Call, context: Context) -> None:
         func = node.func
-        if (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
-            and func.attr.value in _CHANGING_METHODS
-        ):
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in CHANGING_METHODS:
             self.scope.module.changed_in_place.add(func.value.value)  # `kw.update(region_name=r)`
         self.attribute_chains.append(None)
         factory = {qualified.name for qualified in self.scope.qualified_names_for(node)} & _TYPE_FACTORIES

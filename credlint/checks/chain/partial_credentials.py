@@ -52,7 +52,6 @@ SESSION_KINDS = (SESSION, DEFAULT_SESSION)
 # botocore's own Session takes no credential arguments (set_credentials instead); boto3's and aioboto3's do.
 SESSION_LIBRARIES = ("boto3", "aioboto3")
 # Methods that fill a dict after it is written: a spread of such a dict is not known from its literal.
-DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
 # ref. botocore exceptions.py: what a client given half a key pair raises; code catching it expects it.
 PARTIAL_CREDENTIALS_ERRORS = frozenset({"botocore.exceptions.PartialCredentialsError"})
 STATUS_CONSULTED = "consulted as usual"
@@ -111,7 +110,6 @@ class _Candidate:
     call: cst.Call
     sdk_call: SdkCall
     given: tuple[tuple[str, cst.BaseExpression], ...]  # (parameter, value) of the credentials passed
-    spreads: tuple[str, ...]  # names spread with ** whose literal the arguments were read from
 
 
 class PartialCredentials(Rule):
@@ -123,7 +121,6 @@ class PartialCredentials(Rule):
         super().__init__(context)
         self._candidates: list[_Candidate] = []
         self._expecting_failure: list[cst.CSTNode] = []
-        self._mutated_names: set[str] = set()
 
     def visit_With(self, node: cst.With) -> None:
         if expects_exception(node):
@@ -133,19 +130,7 @@ class PartialCredentials(Rule):
         if any(catches(self, handler, PARTIAL_CREDENTIALS_ERRORS) for handler in node.handlers):
             self._expecting_failure.append(node.body)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if isinstance(target.target, cst.Subscript) and isinstance(target.target.value, cst.Name):
-                self._mutated_names.add(target.target.value.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self._mutated_names.add(node.target.value)
-
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in DICT_MUTATORS:
-            self._mutated_names.add(func.value.value)
         sdk_call = classify_call(self, node)
         if sdk_call is None or not _takes_credentials(sdk_call):
             return
@@ -164,13 +149,10 @@ class PartialCredentials(Rule):
             return
         if _missing_part(dict(given)) is None:
             return
-        spreads = tuple(arg.value.value for arg in node.args if arg.star == "**" and isinstance(arg.value, cst.Name))
-        self._candidates.append(_Candidate(node, sdk_call, given, spreads))
+        self._candidates.append(_Candidate(node, sdk_call, given))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for candidate in self._candidates:
-            if any(name in self._mutated_names for name in candidate.spreads):
-                continue  # the dict spread may be filled after it is written
             if inside_any(self, self._expecting_failure, candidate.call):
                 continue
             self._report(candidate)

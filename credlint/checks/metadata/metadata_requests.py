@@ -32,7 +32,6 @@ MAY_SEND_TOKEN = "may send a token"  # headers the code does not show: a helper'
 # Attributes through which other statements change what a session or a Request sends.
 _HEADER_CHANGING_ATTRIBUTES = frozenset({"headers", "auth", "hooks", "event_hooks", "mount", "add_header"})
 # Methods that add keys to a dict bound to a name.
-_DICT_FILLERS = frozenset({"update", "setdefault", "__setitem__"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ class MetadataRequestRule(Rule):
         self._with_values: dict[cst.Name, cst.BaseExpression] = {}
         self._assigned_to: dict[cst.Call, tuple[cst.Name, ...]] = {}
         self._headers_changed: set[str] = set()  # names of sessions and Requests changed elsewhere
-        self._dicts_filled: set[str] = set()  # names of dicts given keys after they are built
         self._bare_strings: set[cst.CSTNode] = set()
 
     def report_requests(self, requests: list[MetadataRequest]) -> None:
@@ -76,20 +74,10 @@ class MetadataRequestRule(Rule):
         names = tuple(target.target for target in node.targets if isinstance(target.target, cst.Name))
         if names and isinstance(node.value, cst.Call):
             self._assigned_to[node.value] = names
-        for target in node.targets:
-            if isinstance(target.target, cst.Subscript) and isinstance(target.target.value, cst.Name):
-                self._dicts_filled.add(target.target.value.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self._dicts_filled.add(node.target.value)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name):
-            if node.attr.value in _HEADER_CHANGING_ATTRIBUTES:
-                self._headers_changed.add(node.value.value)
-            if node.attr.value in _DICT_FILLERS:
-                self._dicts_filled.add(node.value.value)
+        if isinstance(node.value, cst.Name) and node.attr.value in _HEADER_CHANGING_ATTRIBUTES:
+            self._headers_changed.add(node.value.value)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         """Docstrings and bare strings say nothing of what the code sends."""
@@ -144,9 +132,9 @@ class MetadataRequestRule(Rule):
     def _headers_state(self, headers: Optional[cst.BaseExpression]) -> str:
         if isinstance(headers, cst.Name) and headers.value == "None":
             return SENDS_NO_TOKEN
-        if headers is None or (isinstance(headers, cst.Name) and headers.value in self._dicts_filled):
+        if headers is None:
             return MAY_SEND_TOKEN
-        keys = literal_keywords(self, headers)
+        keys = literal_keywords(self, headers)  # None too for a dict given keys after it is built
         if keys is None:
             return MAY_SEND_TOKEN
         return SENDS_TOKEN if any(key.lower() == TOKEN_HEADER for key in keys) else SENDS_NO_TOKEN

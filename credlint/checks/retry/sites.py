@@ -9,6 +9,7 @@ from typing import Optional
 
 import libcst as cst
 
+from credlint.analysis.binding_table import CHANGING_METHODS
 from credlint.analysis.bindings import imported_names
 from credlint.analysis.syntax_children import code_children
 from credlint.checks.retry.aws_calls import SdkRetries, aws_requests, is_sdk_object, sdk_retries_of
@@ -180,12 +181,6 @@ def _same_call_each_time(loop: Loop, try_node: cst.Try) -> bool:
     return not _reads_outside_logging(try_node.body, changing)
 
 
-# Methods that change a list, dict or set in place.
-_CHANGING_METHODS = frozenset(
-    {"remove", "pop", "append", "extend", "insert", "clear", "discard", "add", "update", "setdefault", "popitem"}
-)
-
-
 def _changed_by_handlers(try_node: cst.Try, caller: Optional[str] = None) -> set[str]:
     """The names the except clauses bind again, change in place, or hand to a function that may
     (other than the caller itself, which a recursive retry calls again with them)."""
@@ -200,7 +195,7 @@ def _changed_by_handlers(try_node: cst.Try, caller: Optional[str] = None) -> set
             if (
                 isinstance(func, cst.Attribute)
                 and isinstance(func.value, cst.Name)
-                and func.attr.value in _CHANGING_METHODS
+                and func.attr.value in CHANGING_METHODS
             ):
                 changed.add(func.value.value)
             called = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
