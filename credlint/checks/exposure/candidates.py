@@ -58,6 +58,9 @@ SOURCE_WORDS = (
 # candidate then asks for a credential variable's name or a credential call.
 TRIGGERS = (b"AWS_", b"environ", *SOURCE_WORDS)
 _SOURCE_BYTES = (*SOURCE_WORDS, b"ACCESS_KEY", b"TOKEN", b"Credentials")
+# `environ` other than to read one variable (`environ["X"]`, `environ.get(...)`): what the whole
+# environment written out needs, judged on the bytes so that other files are never parsed.
+_WHOLE_ENVIRON = re.compile(rb"environ(?![\[\w]|\.(?:get|setdefault|pop|keys)\b)")
 
 
 def may_log_credentials(probe: FileProbe) -> bool:
@@ -65,13 +68,14 @@ def may_log_credentials(probe: FileProbe) -> bool:
     a string that may name a credential variable of botocore's env provider, or the whole
     environment given to the call itself."""
     names_source = any(probe.contains(word) for word in _SOURCE_BYTES)
-    if not names_source and not probe.contains(b"environ"):
-        return False  # before any parse: most files that say AWS_ name no credential at all
+    shows_environ = _WHOLE_ENVIRON.search(probe.source) is not None
+    if not names_source and not shows_environ:
+        return False  # before any parse: most files that say AWS_ or environ name no credential at all
     if probe.tree is None:
         return True
     if not probe.once(lines_of_sinks):
         return False
-    if probe.once(lines_logging_whole_environment):
+    if shows_environ and probe.once(lines_logging_whole_environment):
         return True
     return names_source and (
         any(probe.contains(word) for word in SOURCE_WORDS)
