@@ -30,3 +30,8 @@ def environ_names(probe: FileProbe) -> set[str]:
         for alias in statement.names
         if alias.name == "environ" and alias.asname
     }
+
+
+def called_name(func: ast.expr) -> str:
+    """The last name of what a call calls: `print`, `logger.info` -> `info`; "" for anything else."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -6,6 +6,7 @@ import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings
+from credlint.analysis.module_names import called_name
 from credlint.prefilter import FileProbe
 from credlint.slicing import lines_matching, lines_meeting
 
@@ -53,10 +54,4 @@ def lines_writing_files(probe: FileProbe) -> frozenset[int]:
         if alias.asname and alias.name in _WRITING_CALLS
     }
     writing = _WRITING_CALLS | aliases
-    return frozenset(node.lineno for node in probe.nodes(ast.Call) if _called_name(node.func) in writing)
-
-
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
+    return frozenset(node.lineno for node in probe.nodes(ast.Call) if called_name(node.func) in writing)

@@ -11,7 +11,7 @@ import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings
-from credlint.analysis.module_names import environ_names, names_bound_to
+from credlint.analysis.module_names import called_name, environ_names, names_bound_to
 from credlint.chain import CREDENTIAL_VARIABLES
 from credlint.lambda_handlers import is_lambda_handler
 from credlint.prefilter import FileProbe
@@ -152,11 +152,7 @@ def lines_of_sinks(probe: FileProbe) -> frozenset[int]:
 def _sink_calls(probe: FileProbe) -> tuple[ast.Call, ...]:
     """Each call that may print or log: named so, or a name imported from a module that does."""
     names = SINK_CALL_NAMES | _names_imported_from_sink_modules(probe)
-    return tuple(call for call in probe.nodes(ast.Call) if _called_name(call.func) in names)
-
-
-def _called_name(func: ast.expr) -> str:
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return tuple(call for call in probe.nodes(ast.Call) if called_name(call.func) in names)
 
 
 def lines_of_lambda_handlers(probe: FileProbe) -> frozenset[int]:

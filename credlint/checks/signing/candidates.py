@@ -7,7 +7,7 @@ import ast
 import re
 
 from credlint.analysis.folded_strings import folded_strings_with_lines
-from credlint.analysis.module_names import names_bound_to
+from credlint.analysis.module_names import called_name, names_bound_to
 from credlint.prefilter import FileProbe
 from credlint.secrets import ACCESS_KEY_TRIGGERS, is_documentation_example, looks_like_secret_access_key
 from credlint.slicing import lines_matching
@@ -48,7 +48,7 @@ def may_set_signature_version(probe: FileProbe) -> bool:
     for call in probe.nodes(ast.Call):
         if any(keyword.arg == "signature_version" and sigv2(keyword.value) for keyword in call.keywords):
             return True
-        if len(call.args) >= 2 and _called_name(call.func) in config_names and sigv2(call.args[1]):
+        if len(call.args) >= 2 and called_name(call.func) in config_names and sigv2(call.args[1]):
             return True
     return any(
         isinstance(key, ast.Constant) and key.value == "signature_version" and sigv2(value)
@@ -125,12 +125,6 @@ def _aliases_of_config(probe: FileProbe) -> set[str]:
         for alias in node.names
         if alias.asname and alias.name in _CONFIG_NAMES
     }
-
-
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else ""
 
 
 _SIGNATURE_VERSIONS = re.compile(rb"signature_version|Config\(|AWS_S3_SIGNATURE_VERSION|AWS_S3_ENDPOINT_URL")
