@@ -29,7 +29,7 @@ def lines_of_credential_arguments(probe: FileProbe) -> frozenset[int]:
 
 def may_confuse_profiles(probe: FileProbe) -> bool:
     """A profile chosen beside keys written into the environment, or both profile variables, in a
-    file that writes os.environ (environment_writes.py)."""
+    file that writes os.environ (analysis/environment_writes.py)."""
     if not probe.contains(b"environ"):
         return False
     keys_and_profile = probe.contains(b"AWS_ACCESS_KEY_ID") and probe.contains(b"profile")

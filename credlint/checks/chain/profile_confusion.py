@@ -10,8 +10,15 @@ import libcst as cst
 import libcst.matchers as matchers
 from libcst.metadata import PositionProvider
 
-from credlint.analysis.bindings import BINDING_PROVIDERS, single_bound_value
-from credlint.analysis.literals import fold_string
+from credlint.analysis.bindings import BINDING_PROVIDERS, qualified_names, single_bound_value
+from credlint.analysis.environment_writes import (
+    ENVIRON,
+    UNKNOWN_VARIABLE,
+    EnvironmentWrite,
+    environ_item_write,
+    environment_writes_in_call,
+)
+from credlint.analysis.literals import ENV_READERS, fold_string
 from credlint.analysis.sdk import DEFAULT_SESSION, SESSION, SdkCall, call_arguments, classify_call
 from credlint.analysis.stand_ins import looks_fake, stand_in_severity
 from credlint.chain import (
@@ -23,7 +30,6 @@ from credlint.chain import (
     Explanation,
 )
 from credlint.checks.chain.code_places import enclosing_function, in_exclusive_arms, is_none, is_test
-from credlint.checks.chain.environment_writes import EnvironmentWrite, call_writes, item_writes, reads_variable
 from credlint.finding import Severity
 from credlint.rule import Rule
 from credlint.settings import FileContext
@@ -98,10 +104,12 @@ class ProfileConfusion(Rule):
         self._functions.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        self._writes.extend(item_writes(self, node))
+        for target in node.targets:
+            self._note(environ_item_write(self, target.target, node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
-        self._writes.extend(call_writes(self, node))
+        for write in environment_writes_in_call(self, node):
+            self._note(write)
         sdk_call = classify_call(self, node)
         if sdk_call is None or sdk_call.kind not in (SESSION, DEFAULT_SESSION):
             return
@@ -118,6 +126,11 @@ class ProfileConfusion(Rule):
             return
         anchor = next((arg for arg in node.args if arg.value is profile), profile)
         self._sessions.append(_ProfileSession(node, sdk_call, parameter, anchor))
+
+    def _note(self, write: Optional[EnvironmentWrite]) -> None:
+        """A write of os.environ the module makes itself (not a test's setenv or patch.dict)."""
+        if write is not None and write.on_environ and write.variable != UNKNOWN_VARIABLE:
+            self._writes.append(write)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         severity = stand_in_severity(self.info.severity, self.context.settings)
@@ -166,7 +179,7 @@ class ProfileConfusion(Rule):
         value = write.value
         if isinstance(value, cst.Name):
             value = single_bound_value(self, value)
-        return value is not None and reads_variable(self, value, write.variable)
+        return value is not None and _reads_variable(self, value, write.variable)
 
     def _report_profile_session(self, session: _ProfileSession, write: EnvironmentWrite, severity: Severity) -> None:
         label = session.sdk_call.label
@@ -217,7 +230,7 @@ def _same_value(rule: Rule, first: EnvironmentWrite, second: EnvironmentWrite) -
         return False
     if a is b:
         return True
-    if reads_variable(rule, a, second.variable) or reads_variable(rule, b, first.variable):
+    if _reads_variable(rule, a, second.variable) or _reads_variable(rule, b, first.variable):
         return True
     folded_a, folded_b = fold_string(rule, a), fold_string(rule, b)
     if folded_a is not None or folded_b is not None:
@@ -232,3 +245,13 @@ def _calls(node: cst.CSTNode) -> bool:
 
 def _code(node: cst.CSTNode) -> Optional[str]:
     return cst.Module([]).code_for_node(node)
+
+
+def _reads_variable(owner: cst.MetadataDependent, expr: cst.BaseExpression, variable: str) -> bool:
+    """`os.environ[variable]`, `os.environ.get(variable)` or `os.getenv(variable)`: a copy of it."""
+    if isinstance(expr, cst.Subscript) and ENVIRON in qualified_names(owner, expr.value) and len(expr.slice) == 1:
+        index = expr.slice[0].slice
+        return isinstance(index, cst.Index) and fold_string(owner, index.value) == variable
+    if isinstance(expr, cst.Call) and qualified_names(owner, expr.func) & ENV_READERS and expr.args:
+        return fold_string(owner, expr.args[0].value) == variable
+    return False

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Optional
 
+from credlint.analysis.environment_writes import EnvironmentWrite
 from credlint.chain import ChainLink, ChainStep, Explanation
-from credlint.checks.region.environment_writes import EnvironmentWrite
 from credlint.checks.region.global_services import GlobalService
 from credlint.checks.region.sources import AWS_REGION_VARIABLE, ClientWithoutRegion, RegionFromEnvironment
 from credlint.rule import Rule

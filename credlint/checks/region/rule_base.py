@@ -11,6 +11,7 @@ from libcst.metadata import PositionProvider
 from libcst.metadata.base_provider import ProviderT
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, qualified_names
+from credlint.analysis.environment_writes import environ_item_write, environment_writes_in_call
 from credlint.analysis.sdk import (
     CLIENT,
     DEFAULT_SESSION,
@@ -18,7 +19,6 @@ from credlint.analysis.sdk import (
     SESSION_METHODS,
     classify_call,
 )
-from credlint.checks.region.environment_writes import environ_item_write, environment_writes_in_call
 from credlint.checks.region.sources import (
     ClientWithoutRegion,
     ModuleRegionFacts,

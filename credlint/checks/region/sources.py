@@ -14,6 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, bound_values, imported_name, qualified_names
+from credlint.analysis.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.analysis.literals import fold_string
 from credlint.analysis.sdk import (
     PARAMETERS,
@@ -22,7 +23,6 @@ from credlint.analysis.sdk import (
     call_arguments,
     classify_call,
 )
-from credlint.checks.region.environment_writes import UNKNOWN_VARIABLE, EnvironmentWrite
 from credlint.checks.region.flow import ModuleFlow
 from credlint.checks.region.global_services import GLOBAL_SERVICES, GlobalService
 from credlint.lambda_handlers import has_handler_signature
