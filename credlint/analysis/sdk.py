@@ -6,6 +6,7 @@ Recognised through LibCST's qualified names, so aliases (`import boto3 as b3`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Optional
@@ -13,7 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from credlint.analysis.bindings import MAX_RESOLUTION_DEPTH, qualified_names, scope_of, single_bound_value
-from credlint.analysis.literals import fold_string
+from credlint.analysis.literals import fold_string, string_pieces
 
 CLIENT = "client"
 RESOURCE = "resource"
@@ -243,3 +244,16 @@ def _service_name(owner: cst.MetadataDependent, call: cst.Call) -> Optional[str]
 
 def _label(callee: str, service: Optional[str]) -> str:
     return f"{callee}({service!r})" if service else f"{callee}(...)"
+
+
+# AWS's own endpoint domains (`s3.eu-west-1.amazonaws.com`, `*.api.aws`); any other endpoint_url is
+# another store or a local stand-in (MinIO, Ceph, LocalStack).
+AWS_ENDPOINT_DOMAIN = re.compile(r"\.amazonaws\.com(?:\.cn)?(?![\w.-])|\.api\.aws(?![\w.-])")
+
+
+def names_aws_endpoint(owner: cst.MetadataDependent, endpoint: cst.BaseExpression) -> bool:
+    """An endpoint_url that is AWS's own: None (botocore's default), or text written with an AWS
+    domain (`f"https://s3.{region}.amazonaws.com"`)."""
+    if isinstance(endpoint, cst.Name) and endpoint.value == "None":
+        return True
+    return any(piece.text and AWS_ENDPOINT_DOMAIN.search(piece.text) for piece in string_pieces(owner, endpoint) or [])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
@@ -12,7 +11,6 @@ from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS
 from credlint.analysis.credential_slots import SDK_PARAMETER_SLOTS
-from credlint.analysis.literals import string_pieces
 from credlint.analysis.platforms import PLATFORM_ANY
 from credlint.analysis.sdk import (
     CLIENT,
@@ -24,6 +22,7 @@ from credlint.analysis.sdk import (
     SdkCall,
     call_arguments,
     classify_call,
+    names_aws_endpoint,
 )
 from credlint.analysis.stand_ins import is_stand_in, looks_fake, stand_in_severity
 from credlint.chain import CREDENTIAL_VARIABLES, SESSION_TOKEN, CredentialPlacement, Explanation, credential_steps
@@ -44,8 +43,6 @@ from credlint.project.view import ImportedEnvRead
 from credlint.rule import Rule
 from credlint.settings import FileContext
 
-# AWS's own endpoints (`s3.eu-west-1.amazonaws.com`, `*.api.aws`): a client given one still talks to AWS.
-AWS_ENDPOINT_DOMAIN = re.compile(r"\.amazonaws\.com(\.cn)?\b|\.api\.aws\b")
 # ref. aws-chain-reference.md section 1: the env provider answers only when AWS_ACCESS_KEY_ID is non-empty.
 ACTIVATING_VARIABLE = "AWS_ACCESS_KEY_ID"
 _SOURCE_PHRASES = {
@@ -239,10 +236,7 @@ def _names_other_endpoint(rule: Rule, arguments: CallArguments) -> bool:
     """An endpoint_url that may be another service's (MinIO, LocalStack): not one written as AWS's
     own (`f"https://s3.{region}.amazonaws.com"`), where the role's credentials would do."""
     endpoint = arguments.get("endpoint_url")
-    if endpoint is None or (isinstance(endpoint, cst.Name) and endpoint.value == "None"):
-        return False
-    pieces = string_pieces(rule, endpoint) or []
-    return not any(piece.text and AWS_ENDPOINT_DOMAIN.search(piece.text) for piece in pieces)
+    return endpoint is not None and not names_aws_endpoint(rule, endpoint)
 
 
 def _first_argument(candidate: _Candidate) -> cst.CSTNode:

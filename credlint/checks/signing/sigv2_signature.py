@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import PositionProvider
 
 from credlint.analysis.bindings import BINDING_PROVIDERS, MAX_RESOLUTION_DEPTH, qualified_names, single_bound_value
-from credlint.analysis.literals import fold_string, string_pieces
-from credlint.analysis.sdk import CLIENT, CLIENT_PARAMETERS, RESOURCE, SdkCall, call_arguments, classify_call
+from credlint.analysis.literals import fold_string
+from credlint.analysis.sdk import (
+    CLIENT,
+    CLIENT_PARAMETERS,
+    RESOURCE,
+    SdkCall,
+    call_arguments,
+    classify_call,
+    names_aws_endpoint,
+)
 from credlint.checks.signing.signature_versions import (
     CONFIG_CLASSES,
     CONFIG_PARAMETERS,
@@ -23,15 +30,12 @@ from credlint.settings import FileContext
 # ref. botocore data/sdb/2009-04-15/service-2.json and importexport/2010-06-01/service-2.json:
 # the only service models whose signatureVersion is still "v2", botocore's default for them.
 SIGV2_SERVICES = frozenset({"sdb", "importexport"})
-# AWS's own endpoint domains: another endpoint_url is an S3-compatible store (MinIO, Ceph, GCS
-# interoperability), some of which still want SigV2.
 # ref. django-storages backends/s3.py S3Storage: the settings it passes to the boto3 client it makes,
 # signature_version into its botocore Config.
 DJANGO_SIGNATURE_SETTING = "AWS_S3_SIGNATURE_VERSION"
 DJANGO_ENDPOINT_SETTING = "AWS_S3_ENDPOINT_URL"
 DJANGO_STORAGE = "django-storages' S3Storage"
 DJANGO_SOURCE = f"{DJANGO_SIGNATURE_SETTING}, which django-storages passes to its client's Config"
-_AWS_ENDPOINT = re.compile(r"\.amazonaws\.com(?:\.cn)?(?![\w.-])|\.api\.aws(?![\w.-])")
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ class Sigv2Signature(Rule):
 
     def _report_django_setting(self) -> None:
         endpoints = self._settings.get(DJANGO_ENDPOINT_SETTING, [])
-        if any(not self._is_aws_endpoint(endpoint) for endpoint in endpoints):
+        if any(not names_aws_endpoint(self, endpoint) for endpoint in endpoints):
             return  # an S3-compatible store (MinIO, Ceph), some of which still want SigV2
         for value in self._settings.get(DJANGO_SIGNATURE_SETTING, []):
             version = fold_string(self, value)
@@ -105,11 +109,6 @@ class Sigv2Signature(Rule):
                     f"{DJANGO_SIGNATURE_SETTING}={version!r} makes django-storages' S3 client sign with retired SigV2",
                     sigv2_explanation(version, [DJANGO_STORAGE], ["s3"], self.line_of(value), DJANGO_SOURCE),
                 )
-
-    def _is_aws_endpoint(self, endpoint: cst.BaseExpression) -> bool:
-        if isinstance(endpoint, cst.Name) and endpoint.value == "None":
-            return True
-        return any(piece.text and _AWS_ENDPOINT.search(piece.text) for piece in string_pieces(self, endpoint) or [])
 
     def _signs_aws_requests(self, call: cst.Call, model: SdkCall, config: cst.Call) -> bool:
         """Whether this client gets its signature version from config and sends to AWS itself."""
@@ -122,7 +121,7 @@ class Sigv2Signature(Rule):
         endpoint = arguments.get("endpoint_url")
         if endpoint is None:
             return not arguments.has_unknown_spread  # **kwargs may carry another store's endpoint
-        return self._is_aws_endpoint(endpoint)
+        return names_aws_endpoint(self, endpoint)
 
     def _effective_configs(self, expr: cst.BaseExpression, depth: int = 0) -> set[cst.Call]:
         """The Config constructions whose signature_version expr ends up with: itself, a name bound
